@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+const serverEntry = z.strictObject({
+  command: z.string().min(1).optional(),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  url: z.string().url().optional(),
+});
+
+const lspServer = z.strictObject({
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  languages: z.array(z.string()).default([]),
+});
+
+/** The whole of `.loom.toml` / `~/.loom/config.toml`, with defaults. Unknown keys are stripped (and warned about by the loader). */
+export const configSchema = z.object({
+  model: z.object({
+    default: z.string().default("anthropic:claude-sonnet-4-5"),
+    weak: z.string().optional(),
+    architect: z.string().optional(),
+    editor: z.string().optional(),
+  }).prefault({}),
+  permissions: z.object({
+    auto_approve: z.boolean().default(false),
+    allow: z.array(z.string()).default([]),
+    ask: z.array(z.string()).default([]),
+    deny: z.array(z.string()).default([]),
+  }).prefault({}),
+  context: z.object({
+    max_repo_map_tokens: z.number().int().min(0).max(200_000).default(2048),
+    max_decision_context_tokens: z.number().int().min(0).max(200_000).default(1500),
+    reserved_output_tokens: z.number().int().min(0).max(200_000).default(8192),
+  }).prefault({}),
+  mcp: z.object({
+    server_enabled: z.boolean().default(true),
+    servers: z.record(z.string(), serverEntry).default({}),
+  }).prefault({}),
+  lsp: z.object({
+    enabled: z.boolean().default(true),
+    servers: z.record(z.string(), lspServer).default({}),
+  }).prefault({}),
+  repo: z.object({
+    watch_enabled: z.boolean().default(true),
+  }).prefault({}),
+  sandbox: z.object({
+    mode: z.enum(["auto", "bwrap", "off"]).default("auto"),
+    network: z.boolean().default(false),
+  }).prefault({}),
+  shell: z.object({
+    timeout_seconds: z.number().int().min(1).max(600).default(120),
+  }).prefault({}),
+});
+
+/** Effective configuration after merging every source. */
+export type LoomConfig = z.infer<typeof configSchema>;
+
+/** The defaults, as if no file, variable or flag were given. */
+export function defaultConfig(): LoomConfig {
+  return configSchema.parse({});
+}

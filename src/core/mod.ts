@@ -1,0 +1,13 @@
+export { isLoomError, LoomError } from "./errors.ts";
+export type { ErrorCode } from "./errors.ts";
+export type {
+  PermissionRequest,
+  ProgressUpdate,
+  ToolAnnotations,
+  ToolResult,
+  ToolSpec,
+} from "./tool.ts";
+export { capOutput, truncateLines } from "./truncate.ts";
+export type { CappedOutput } from "./truncate.ts";
+export { toPosix } from "./paths.ts";
+export type { Clock, ProcessRunner, RunOptions, RunResult } from "./ports.ts";
