@@ -14,6 +14,8 @@ export interface ToolContext {
   /** True when the project's rule files are trusted (git hooks, widened rules). */
   trusted: boolean;
   signal: AbortSignal;
+  /** True when reading this project-relative path is denied by a rule; walkers skip such files. */
+  isReadDenied: (rel: string) => boolean;
   onProgress?: (update: ProgressUpdate) => void;
 }
 

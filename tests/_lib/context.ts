@@ -21,6 +21,7 @@ export async function createTestContext(
     runner: createProcessRunner({ env: Deno.env.toObject() }),
     trusted: false,
     signal: new AbortController().signal,
+    isReadDenied: () => false,
     ...rest,
     config: { ...defaultConfig(), ...config },
     rules: { ...emptyRules(), ...rules },
