@@ -1,0 +1,57 @@
+import { z } from "zod";
+import type { Tool } from "../tools/define.ts";
+
+/** A tool as listed to users and MCP clients. */
+export interface ToolListing {
+  name: string;
+  title: string;
+  description: string;
+  annotations: Tool["annotations"];
+  inputSchema: Record<string, unknown>;
+}
+
+/** The JSON-schema listing of every tool. */
+export function listTools(tools: ReadonlyMap<string, Tool>): ToolListing[] {
+  return [...tools.values()].map((tool) => ({
+    name: tool.name,
+    title: tool.annotations.title,
+    description: tool.description,
+    annotations: tool.annotations,
+    inputSchema: z.toJSONSchema(tool.input, { io: "input" }) as Record<string, unknown>,
+  }));
+}
+
+/** Human-readable listing: name, title, first line of the description, then the parameters. */
+export function renderToolList(listing: ToolListing[]): string {
+  const out: string[] = [];
+  for (const tool of listing) {
+    const flags = [
+      tool.annotations.readOnlyHint ? "read-only" : "writes",
+      tool.annotations.destructiveHint ? "destructive" : "",
+    ].filter(Boolean).join(", ");
+    out.push(`${tool.name}  (${tool.title}; ${flags})`);
+    const summary = tool.description.split("\n").find((line) => line.trim() !== "") ?? "";
+    out.push(`  ${summary.trim()}`);
+    const props = (tool.inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
+    const required = new Set((tool.inputSchema.required ?? []) as string[]);
+    for (const [name, schema] of Object.entries(props)) {
+      const type = schemaType(schema);
+      const mark = required.has(name) ? "" : "?";
+      const about = typeof schema.description === "string" ? `  ${schema.description}` : "";
+      out.push(`    ${name}${mark}: ${type}${about}`);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+function schemaType(schema: Record<string, unknown>): string {
+  if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join(" | ");
+  if (Array.isArray(schema.anyOf)) {
+    return (schema.anyOf as Record<string, unknown>[]).map(schemaType).join(" | ");
+  }
+  if (schema.type === "array" && schema.items) {
+    return `${schemaType(schema.items as Record<string, unknown>)}[]`;
+  }
+  return typeof schema.type === "string" ? schema.type : "value";
+}

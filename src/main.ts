@@ -1,0 +1,152 @@
+import { parseCliArgs } from "./cli/args.ts";
+import type { CliArgs } from "./cli/args.ts";
+import { COMMAND_HELP, HELP, VERSION } from "./cli/help.ts";
+import { listTools, renderToolList } from "./cli/tools_cmd.ts";
+import { renderDoctor, runDoctor } from "./cli/doctor.ts";
+import { createTerminalAsker } from "./cli/prompt.ts";
+import { runTrust } from "./cli/trust_cmd.ts";
+import { isLoomError } from "./core/mod.ts";
+import { createProcessRunner } from "./sandbox/mod.ts";
+import { openToolHost } from "./tools/host.ts";
+import type { OpenedHost } from "./tools/host.ts";
+import { runTool } from "./tools/run.ts";
+
+const encoder = new TextEncoder();
+const out = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
+const err = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
+
+/** Runs the CLI and returns the exit code. */
+async function main(argv: string[]): Promise<number> {
+  const args = parseCliArgs(argv);
+  if (args.version) {
+    out(`loom ${VERSION}\n`);
+    return 0;
+  }
+  if (args.command === undefined || args.command === "help") {
+    const topic = args.command === "help" ? args.positionals[0] : undefined;
+    out(topic && COMMAND_HELP[topic] ? COMMAND_HELP[topic] : HELP);
+    return 0;
+  }
+  if (args.help) {
+    out(COMMAND_HELP[args.command] ?? HELP);
+    return COMMAND_HELP[args.command] ? 0 : 2;
+  }
+  switch (args.command) {
+    case "tools":
+      return await toolsCommand(args);
+    case "tool":
+      return await toolCommand(args);
+    case "doctor":
+      return await doctorCommand(args);
+    case "trust":
+      return await runTrust({ root: projectRoot(args), home: homeDir(), status: args.status, out });
+    default:
+      err(`Cannot run "loom ${args.command}": no such command; see 'loom --help'\n`);
+      return 2;
+  }
+}
+
+function projectRoot(args: CliArgs): string {
+  return args.project ?? Deno.cwd();
+}
+
+function homeDir(): string {
+  return Deno.env.get("LOOM_HOME") ?? Deno.env.get("HOME") ?? Deno.cwd();
+}
+
+function open(args: CliArgs, interactive: boolean): Promise<OpenedHost> {
+  const readLine = async () => {
+    const buf = new Uint8Array(1024);
+    const n = await Deno.stdin.read(buf);
+    return n === null ? null : new TextDecoder().decode(buf.subarray(0, n));
+  };
+  return openToolHost({
+    root: projectRoot(args),
+    home: homeDir(),
+    env: Deno.env.toObject(),
+    flags: args.yes ? { permissions: { auto_approve: true } } : undefined,
+    ask: interactive ? createTerminalAsker(readLine, err) : undefined,
+  });
+}
+
+async function toolsCommand(args: CliArgs): Promise<number> {
+  const { host } = await open(args, false);
+  const listing = listTools(host.tools);
+  out(args.json ? JSON.stringify(listing, null, 2) + "\n" : renderToolList(listing));
+  return 0;
+}
+
+async function toolCommand(args: CliArgs): Promise<number> {
+  const [name, rawArgs, ...extra] = args.positionals;
+  if (!name || extra.length > 0) {
+    err(`Cannot run a tool: expected 'loom tool NAME JSON-ARGS'; see 'loom tool --help'\n`);
+    return 2;
+  }
+  const text = rawArgs === "-" ? await new Response(Deno.stdin.readable).text() : rawArgs ?? "{}";
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (e) {
+    err(`Cannot run "${name}": the arguments are not valid JSON (${(e as Error).message})\n`);
+    return 2;
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    err(`Cannot run "${name}": the arguments must be one JSON object\n`);
+    return 2;
+  }
+  const interactive = rawArgs !== "-" && Deno.stdin.isTerminal() && !args.json;
+  const { host } = await open(args, interactive);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  try {
+    const outcome = await runTool(host, name, input, { signal: controller.signal });
+    if (args.json) {
+      out(JSON.stringify(outcome, null, 2) + "\n");
+    } else if (outcome.isError) {
+      err(outcome.text.endsWith("\n") ? outcome.text : outcome.text + "\n");
+      if (outcome.code === "DENIED" && outcome.request) {
+        err(host.permissions.explain(outcome.request) + "\n");
+      }
+    } else {
+      out(outcome.text.endsWith("\n") ? outcome.text : outcome.text + "\n");
+    }
+    if (!outcome.isError) return 0;
+    return outcome.code === "USAGE" ? 2 : 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+  }
+}
+
+async function doctorCommand(args: CliArgs): Promise<number> {
+  let opened: OpenedHost;
+  try {
+    opened = await open(args, false);
+  } catch (e) {
+    if (!isLoomError(e)) throw e;
+    const message = `loom doctor: the project cannot be opened\n  ${e.message}\n`;
+    if (args.json) out(JSON.stringify({ ok: false, error: e.message }, null, 2) + "\n");
+    else err(message);
+    return 1;
+  }
+  const probe = createProcessRunner({ env: Deno.env.toObject() });
+  const report = await runDoctor(opened, probe, Deno.version.deno, VERSION);
+  out(args.json ? JSON.stringify(report, null, 2) + "\n" : renderDoctor(report));
+  return report.checks.some((c) => !c.ok && c.severity === "error") ? 1 : 0;
+}
+
+if (import.meta.main) {
+  let code: number;
+  try {
+    code = await main(Deno.args);
+  } catch (e) {
+    if (isLoomError(e)) {
+      err(`${e.message}\n`);
+      code = e.code === "USAGE" ? 2 : 1;
+    } else {
+      err(`loom: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      code = 1;
+    }
+  }
+  Deno.exit(code);
+}

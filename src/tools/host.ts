@@ -1,0 +1,68 @@
+import { loadConfig } from "../config/mod.ts";
+import type { DeepPartial, LoadedConfig, LoomConfig } from "../config/mod.ts";
+import { createPermissionEngine } from "../permissions/mod.ts";
+import type { Asker } from "../permissions/types.ts";
+import { createProcessRunner, findOnPath, resolveSandbox } from "../sandbox/mod.ts";
+import { createPathGuard, ReadLedger } from "../workspace/mod.ts";
+import { createToolRegistry } from "./registry.ts";
+import type { ToolHost } from "./run.ts";
+
+/** Where and how to open a project. The environment comes in as a value, never read here. */
+export interface OpenHostOptions {
+  root: string;
+  home: string;
+  env: Record<string, string>;
+  flags?: DeepPartial<LoomConfig>;
+  ask?: Asker;
+}
+
+/** A ready tool host plus what was learned opening it (for doctor, trust and the MCP server). */
+export interface OpenedHost {
+  host: ToolHost;
+  loaded: LoadedConfig;
+  sandbox: { mode: "bwrap" | "off"; reason: string };
+  rgPath: string | null;
+}
+
+/** Loads config and rules, picks the sandbox, and builds the tool host for one project. */
+export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost> {
+  const guard = await createPathGuard(options.root);
+  const loaded = await loadConfig({
+    root: guard.root,
+    home: options.home,
+    env: options.env,
+    flags: options.flags,
+  });
+  const { config, rules } = loaded;
+  const sandbox = await resolveSandbox({
+    mode: config.sandbox.mode,
+    network: config.sandbox.network,
+    root: guard.root,
+    env: options.env,
+  });
+  const runner = createProcessRunner({ wrapper: sandbox.wrapper, env: options.env });
+  const permissions = createPermissionEngine({
+    permissions: config.permissions,
+    rules,
+    root: guard.root,
+  });
+  const rgPath = options.env.LOOM_SEARCH_ENGINE === "builtin"
+    ? null
+    : await findOnPath("rg", options.env);
+  const host: ToolHost = {
+    tools: createToolRegistry({ rgPath }),
+    permissions,
+    ask: options.ask,
+    context: {
+      guard,
+      ledger: new ReadLedger(),
+      runner,
+      config,
+      rules,
+      trusted: loaded.trust.recorded,
+      signal: new AbortController().signal,
+      isReadDenied: (rel) => permissions.isReadDenied(rel),
+    },
+  };
+  return { host, loaded, sandbox: { mode: sandbox.mode, reason: sandbox.reason }, rgPath };
+}

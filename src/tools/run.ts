@@ -1,0 +1,115 @@
+import { isLoomError } from "../core/mod.ts";
+import type { ErrorCode, PermissionRequest, ToolResult } from "../core/mod.ts";
+import type { Asker, Decision, PermissionEngine } from "../permissions/types.ts";
+import type { Tool, ToolContext } from "./define.ts";
+
+/** What the host supplies to run tools: the registry, a context and the permission engine. */
+export interface ToolHost {
+  tools: ReadonlyMap<string, Tool>;
+  context: ToolContext;
+  permissions: PermissionEngine;
+  /** Asks a person; absent where nobody can answer, and then `ask` means deny. */
+  ask?: Asker;
+}
+
+/** A finished call: the result plus why it ended the way it did. */
+export interface ToolOutcome extends ToolResult {
+  /** Set when the call failed: the LoomError code, or USAGE for unknown tools and bad arguments. */
+  code?: ErrorCode;
+  /** The permission decision, when one was made. */
+  decision?: Decision;
+  request?: PermissionRequest;
+}
+
+/** Per-call options: cancellation and progress for this call only. */
+export interface RunToolOptions {
+  signal?: AbortSignal;
+  onProgress?: ToolContext["onProgress"];
+}
+
+/**
+ * The one path every tool call takes (CLI, MCP, agent): validate, guard, decide, run.
+ * Never throws for expected failures; they come back as `isError` outcomes the model can act on.
+ */
+export async function runTool(
+  host: ToolHost,
+  name: string,
+  args: unknown,
+  options: RunToolOptions = {},
+): Promise<ToolOutcome> {
+  const tool = host.tools.get(name);
+  if (!tool) {
+    const known = [...host.tools.keys()].join(", ");
+    return failure("USAGE", `Cannot run "${name}": no such tool; the tools are ${known}`);
+  }
+  const parsed = tool.input.safeParse(args ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join(".") : "arguments";
+      return `${where}: ${issue.message}`;
+    });
+    return failure("USAGE", `Cannot run "${name}": invalid arguments (${problems.join("; ")})`);
+  }
+  const context: ToolContext = {
+    ...host.context,
+    signal: options.signal ?? host.context.signal,
+    onProgress: options.onProgress ?? host.context.onProgress,
+  };
+  let request: PermissionRequest | undefined;
+  let decision: Decision | undefined;
+  try {
+    request = await tool.permission(parsed.data, context);
+    decision = await host.permissions.decide(request);
+    if (decision.action === "ask") decision = await resolveAsk(host, request, decision);
+    if (decision.action === "deny") {
+      return { ...failure("DENIED", denialText(name, decision)), decision, request };
+    }
+    if (context.signal.aborted) return failure("CANCELLED", `Cannot run "${name}": cancelled`);
+    const result = await tool.run(parsed.data, context);
+    return { ...result, decision, request };
+  } catch (err) {
+    if (isLoomError(err)) return { ...failure(err.code, err.message), decision, request };
+    return {
+      ...failure("UNAVAILABLE", `Cannot run "${name}": internal error: ${errorText(err)}`),
+      decision,
+      request,
+    };
+  }
+}
+
+async function resolveAsk(
+  host: ToolHost,
+  request: PermissionRequest,
+  decision: Decision,
+): Promise<Decision> {
+  if (!host.ask) {
+    return {
+      ...decision,
+      action: "deny",
+      reason: `${decision.reason}; nobody can answer a permission prompt here`,
+    };
+  }
+  const answer = await host.ask(request, decision);
+  if (answer === "deny") return { ...decision, action: "deny", reason: "the user said no" };
+  if (answer === "session") host.permissions.grantForSession(request);
+  return {
+    ...decision,
+    action: "allow",
+    source: answer === "session" ? "session grant" : "user (once)",
+    reason: answer === "session" ? "allowed for this session" : "allowed once",
+  };
+}
+
+function denialText(name: string, decision: Decision): string {
+  const rule = decision.rule ? ` (rule: ${decision.rule}, from ${decision.source})` : "";
+  const fix = decision.suggestion ? `; to allow it, ${decision.suggestion}` : "";
+  return `Cannot run "${name}": denied: ${decision.reason}${rule}${fix}`;
+}
+
+function failure(code: ErrorCode, text: string): ToolOutcome {
+  return { text, isError: true, code };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
