@@ -77,7 +77,7 @@ export async function runDoctor(
       severity: "error",
     });
   }
-  if (loaded.trust.pending.length > 0) {
+  if (!loaded.trust.trusted) {
     checks.push({
       name: "trust",
       ok: false,
@@ -148,12 +148,16 @@ export function renderDoctor(report: DoctorReport): string {
   );
   lines.push(
     `trust       ${
-      report.trust.pending.length === 0
-        ? (report.trust.recorded ? "trusted" : "nothing waiting for trust")
-        : "NOT trusted: " + report.trust.pending.length + " rule(s) waiting"
+      report.trust.recorded
+        ? "trusted"
+        : report.trust.trusted
+        ? "nothing waiting for trust"
+        : `NOT trusted: ${report.trust.pending.length} rule(s) waiting ('loom trust --status')`
     }`,
   );
-  for (const pending of report.trust.pending) lines.push(`              waiting: ${pending}`);
+  if (!report.trust.trusted) {
+    for (const pending of report.trust.pending) lines.push(`            waiting: ${pending}`);
+  }
   for (const warning of report.warnings) lines.push(`warning     ${warning}`);
   const problems = report.checks.filter((c) => !c.ok);
   if (problems.length === 0) {

@@ -59,3 +59,8 @@ export type LoomConfig = z.infer<typeof configSchema>;
 export function defaultConfig(): LoomConfig {
   return configSchema.parse({});
 }
+
+/** A config with every key optional at every depth (arrays stay whole): what a layer or flags hold. */
+export type DeepPartial<T> = T extends readonly unknown[] ? T
+  : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : T;

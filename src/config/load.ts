@@ -1,0 +1,80 @@
+import { join } from "node:path";
+import type { ProjectRules } from "./rules_types.ts";
+import { configSchema } from "./schema.ts";
+import type { DeepPartial, LoomConfig } from "./schema.ts";
+import { parseConfigObject, parseConfigText } from "./layer.ts";
+import type { ConfigLayer } from "./layer.ts";
+import { configFromEnv } from "./env.ts";
+import { mergeLayers } from "./merge.ts";
+import { readOptional } from "./rules.ts";
+import { analyseProject } from "./_project.ts";
+import { withoutPaths } from "./_widening.ts";
+import { defaultTrustStorePath, evaluateTrust, readTrustStore } from "./trust.ts";
+import type { TrustStatus } from "./trust.ts";
+
+/** Where loadConfig looks, and what the process was given. */
+export interface LoadConfigOptions {
+  /** The project root. */
+  root: string;
+  /** The user's config base: `<home>/.loom/config.toml`, `<home>/.loom/trust.json`. */
+  home: string;
+  env: Record<string, string>;
+  flags?: DeepPartial<LoomConfig>;
+  trustStorePath?: string;
+}
+
+/** The effective configuration and where it came from. */
+export interface LoadedConfig {
+  config: LoomConfig;
+  files: { path: string; kind: "user" | "project" | "rules" }[];
+  warnings: string[];
+  /** LOOM.md rules; widening ones are already removed when the project is not trusted. */
+  rules: ProjectRules;
+  trust: TrustStatus;
+}
+
+/** Merges defaults < user < project < env < flags, applies trust, and reads the project rules. */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const files: LoadedConfig["files"] = [];
+  const warnings: string[] = [];
+
+  let user: ConfigLayer = {};
+  const userPath = join(options.home, ".loom", "config.toml");
+  const userText = await readOptional(userPath);
+  if (userText !== undefined) {
+    files.push({ path: userPath, kind: "user" });
+    const parsed = parseConfigText(userText, userPath);
+    user = parsed.layer;
+    warnings.push(...parsed.warnings);
+  }
+
+  const project = await analyseProject(options.root);
+  files.push(...project.files);
+  warnings.push(...project.warnings);
+  for (const error of project.rules.errors) {
+    warnings.push(`${error.file}:${error.line}: ${error.message}; mutating calls are denied`);
+  }
+
+  const storePath = options.trustStorePath ?? defaultTrustStorePath(options.home);
+  const { store, problem } = await readTrustStore(storePath);
+  if (problem) warnings.push(problem);
+  const trust = evaluateTrust(store, project.root, project.hash, project.pending);
+  let projectLayer = project.layer;
+  const rules = project.rules;
+  if (!trust.trusted) {
+    projectLayer = withoutPaths(projectLayer, project.configWidening.map((item) => item.path));
+    rules.shell = [];
+    rules.fileWrite = [];
+  }
+
+  const env = configFromEnv(options.env);
+  let flags: ConfigLayer = {};
+  if (options.flags) {
+    const parsed = parseConfigObject(options.flags as Record<string, unknown>, "flag");
+    flags = parsed.layer;
+    warnings.push(...parsed.warnings);
+  }
+
+  const config = configSchema.parse(mergeLayers(user, projectLayer, env, flags));
+  return { config, files, warnings, rules, trust };
+}
