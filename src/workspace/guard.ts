@@ -25,9 +25,12 @@ const MAX_LINK_HOPS = 40;
 export class PathGuard {
   /** The project root, realpath'd. */
   readonly root: string;
+  /** The root as the host spelled it, when that differs (e.g. /var vs /private/var on macOS). */
+  readonly #alias: string | undefined;
 
-  constructor(realRoot: string) {
+  constructor(realRoot: string, spelledRoot?: string) {
     this.root = realRoot;
+    this.#alias = spelledRoot !== undefined && spelledRoot !== realRoot ? spelledRoot : undefined;
   }
 
   /** Resolves a path for reading or listing; the root itself is allowed. */
@@ -53,14 +56,14 @@ export class PathGuard {
 
   /** Project-relative POSIX form of an absolute path known to be inside the root. */
   relativeOf(abs: string): string {
-    const rel = toPosix(relative(this.root, abs));
+    // Only Windows separators are converted: on POSIX a backslash is part of a file name.
+    const rel = sep === "/" ? relative(this.root, abs) : toPosix(relative(this.root, abs));
     return rel === "" ? "." : rel;
   }
 
   /** True when `abs` (already real) is the root or beneath it. */
   contains(abs: string): boolean {
-    return abs === this.root ||
-      abs.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep);
+    return isUnder(abs, this.root);
   }
 
   async #resolve(path: string, verb: "read" | "write"): Promise<GuardedPath> {
@@ -70,7 +73,10 @@ export class PathGuard {
     if (path.includes("\0")) {
       throw outside(path, verb, "it contains a NUL byte");
     }
-    const lexical = isAbsolute(path) ? resolve(path) : resolve(this.root, path);
+    let lexical = isAbsolute(path) ? resolve(path) : resolve(this.root, path);
+    if (this.#alias !== undefined && isUnder(lexical, this.#alias)) {
+      lexical = join(this.root, relative(this.#alias, lexical));
+    }
     if (!this.contains(lexical)) throw outside(path, verb, "it is outside the project");
 
     const real = await this.#realLocation(lexical, path, verb);
@@ -85,9 +91,10 @@ export class PathGuard {
     lexical: string,
     original: string,
     verb: string,
+    hops = { left: MAX_LINK_HOPS },
   ): Promise<{ abs: string; exists: boolean }> {
     let current = lexical;
-    for (let hop = 0; hop < MAX_LINK_HOPS; hop++) {
+    while (hops.left-- > 0) {
       try {
         return { abs: await Deno.realPath(current), exists: true };
       } catch (err) {
@@ -99,16 +106,22 @@ export class PathGuard {
         current = resolve(dirname(current), link);
         continue;
       }
-      const parent = await this.#nearestExistingParent(current, original, verb);
+      const parent = await this.#nearestExistingParent(current, original, verb, hops);
       return { abs: join(parent.real, relative(parent.lexical, current)), exists: false };
     }
     throw outside(original, verb, "it has too many levels of symlinks");
   }
 
+  /**
+   * The nearest ancestor of `lexical` that exists, with its real location. A dangling symlinked
+   * directory on the way is followed to where it points (through any further links), so the
+   * caller's containment check sees the place a write would really land.
+   */
   async #nearestExistingParent(
     lexical: string,
     original: string,
     verb: string,
+    hops: { left: number },
   ): Promise<{ lexical: string; real: string }> {
     let dir = dirname(lexical);
     while (true) {
@@ -118,11 +131,13 @@ export class PathGuard {
         if (!(err instanceof Deno.errors.NotFound)) throw mapFsError(err, original, verb);
         const link = await readLinkOrNull(dir);
         if (link !== null) {
-          // A dangling symlinked directory: refuse if its target leaves the project.
-          const target = resolve(dirname(dir), link);
-          if (!this.contains(target)) {
-            throw outside(original, verb, "it resolves through a symlink to outside the project");
-          }
+          const target = await this.#realLocation(
+            resolve(dirname(dir), link),
+            original,
+            verb,
+            hops,
+          );
+          return { lexical: dir, real: target.abs };
         }
         const up = dirname(dir);
         if (up === dir) throw outside(original, verb, "no part of it exists");
@@ -132,9 +147,13 @@ export class PathGuard {
   }
 }
 
-/** Creates a guard rooted at the realpath of `root`. */
+/** Creates a guard rooted at the realpath of `root` (absolute paths spelled via `root` work too). */
 export async function createPathGuard(root: string): Promise<PathGuard> {
-  return new PathGuard(await Deno.realPath(root));
+  return new PathGuard(await Deno.realPath(root), resolve(root));
+}
+
+function isUnder(abs: string, dir: string): boolean {
+  return abs === dir || abs.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }
 
 /** True for project-relative POSIX paths that no tool may write. */

@@ -4,19 +4,35 @@ export interface FileStamp {
   hash: string;
 }
 
+/** A ledger entry: the stamp, who recorded it and when (in ledger order). */
+export interface LedgerEntry extends FileStamp {
+  /** Position in the ledger's sequence; compare with `ReadLedger.seq` taken earlier. */
+  seq: number;
+  source: "read" | "write";
+}
+
 /** Remembers, for one session, which files were read and what they held then. */
 export class ReadLedger {
-  #stamps = new Map<string, FileStamp>();
+  #stamps = new Map<string, LedgerEntry>();
+  #seq = 0;
 
-  /** Records the content of `abs` as just read (or just written by a tool). */
-  async record(abs: string, bytes: Uint8Array): Promise<void> {
-    this.#stamps.set(abs, await stampOf(bytes));
+  /** The sequence number of the latest record; capture it to detect records made later. */
+  get seq(): number {
+    return this.#seq;
   }
 
-  get(abs: string): FileStamp | undefined {
+  /** Records the content of `abs` as just read (or just written by a tool). */
+  async record(abs: string, bytes: Uint8Array, source: "read" | "write" = "read"): Promise<void> {
+    const stamp = await stampOf(bytes);
+    this.#stamps.set(abs, { ...stamp, seq: ++this.#seq, source });
+  }
+
+  /** The latest entry for `abs`, if it was read or written this session. */
+  get(abs: string): LedgerEntry | undefined {
     return this.#stamps.get(abs);
   }
 
+  /** Drops what is known about `abs`. */
   forget(abs: string): void {
     this.#stamps.delete(abs);
   }

@@ -1,0 +1,269 @@
+import { basename, dirname, join } from "node:path";
+import { LoomError } from "../core/mod.ts";
+import type { PathGuard, ReadLedger } from "../workspace/mod.ts";
+import { stampOf } from "../workspace/mod.ts";
+import { formatCount } from "./_text.ts";
+
+/** Files larger than this are never loaded by the file tools. */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+
+/** Throws CANCELLED when the tool call was aborted. */
+export function throwIfAborted(signal: AbortSignal, verb: string, shown: string): void {
+  if (signal.aborted) {
+    throw new LoomError("CANCELLED", `Cannot ${verb} "${shown}": the call was cancelled`);
+  }
+}
+
+/** Stats an existing path, refusing directories and oversized files. */
+export async function statFile(abs: string, verb: string, shown: string): Promise<Deno.FileInfo> {
+  const info = await Deno.stat(abs);
+  if (info.isDirectory) {
+    const hint = verb === "read" ? "use directory_list to see its contents" : "give a file path";
+    throw new LoomError("INVALID_INPUT", `Cannot ${verb} "${shown}": it is a directory; ${hint}`);
+  }
+  if (info.size > MAX_FILE_BYTES) {
+    throw new LoomError(
+      "TOO_LARGE",
+      `Cannot ${verb} "${shown}": it is ${formatCount(info.size)} bytes, over the ${
+        formatCount(MAX_FILE_BYTES)
+      } byte limit; use content_search or shell tools to inspect it`,
+    );
+  }
+  return info;
+}
+
+/** Turns a filesystem error into a LoomError the model can act on; other errors pass through. */
+export function fsError(err: unknown, verb: string, shown: string): unknown {
+  if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+    return new LoomError("DENIED", `Cannot ${verb} "${shown}": permission denied`, { cause: err });
+  }
+  if (err instanceof Deno.errors.NotADirectory || err instanceof Deno.errors.AlreadyExists) {
+    return new LoomError(
+      "INVALID_INPUT",
+      `Cannot ${verb} "${shown}": a parent of it is a file, not a directory`,
+      { cause: err },
+    );
+  }
+  return err;
+}
+
+/** What an existing file holds now, with its mode; undefined when there is no such file. */
+export async function readIfExists(
+  abs: string,
+  verb: string,
+  shown: string,
+): Promise<{ bytes: Uint8Array; mode: number | undefined } | undefined> {
+  let info: Deno.FileInfo;
+  try {
+    info = await statFile(abs, verb, shown);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw fsError(err, verb, shown);
+  }
+  const bytes = await Deno.readFile(abs).catch((err) => {
+    throw fsError(err, verb, shown);
+  });
+  return { bytes, mode: info.mode ?? undefined };
+}
+
+/** A `beforeRename` check: the file must still hold `expected` (or still not exist). */
+export function unchangedSince(
+  abs: string,
+  expected: Uint8Array | undefined,
+  verb: string,
+  shown: string,
+): () => Promise<void> {
+  const want = expected === undefined ? undefined : stampOf(expected);
+  return async () => {
+    let now: string | undefined;
+    try {
+      now = (await stampOf(await Deno.readFile(abs))).hash;
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+    if (now !== (await want)?.hash) {
+      throw new LoomError(
+        "STALE_FILE",
+        `Cannot ${verb} "${shown}": it changed on disk while being written; call file_read on it again`,
+      );
+    }
+  };
+}
+
+/**
+ * Refuses to overwrite a file the session has not read, or that changed since.
+ * `startSeq` is `ledger.seq` taken when the call began: a tool write recorded after it means a
+ * concurrent call changed the file first, so this call's view is stale too.
+ */
+export async function assertFresh(
+  ledger: ReadLedger,
+  abs: string,
+  current: Uint8Array,
+  startSeq: number,
+  verb: string,
+  shown: string,
+): Promise<void> {
+  const entry = ledger.get(abs);
+  if (entry === undefined) {
+    throw new LoomError(
+      "NOT_READ",
+      `Cannot ${verb} "${shown}": it exists and was not read in this session; call file_read on it first`,
+    );
+  }
+  const now = await stampOf(current);
+  if (now.hash !== entry.hash) {
+    throw new LoomError(
+      "STALE_FILE",
+      `Cannot ${verb} "${shown}": it changed on disk since it was last read; call file_read on it again`,
+    );
+  }
+  if (entry.source === "write" && entry.seq > startSeq) {
+    throw new LoomError(
+      "STALE_FILE",
+      `Cannot ${verb} "${shown}": another tool call changed it while this one was running; call file_read on it again`,
+    );
+  }
+}
+
+const locks = new Map<string, Promise<void>>();
+
+/** Runs `fn` while holding this process's lock on `abs`, so writes to one path never overlap. */
+export async function withFileLock<T>(abs: string, fn: () => Promise<T>): Promise<T> {
+  const previous = locks.get(abs) ?? Promise.resolve();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const mine = previous.then(() => gate);
+  locks.set(abs, mine);
+  await previous;
+  try {
+    return await fn();
+  } finally {
+    release();
+    if (locks.get(abs) === mine) locks.delete(abs);
+  }
+}
+
+/** Options for {@link writeFileAtomic}. */
+export interface AtomicWriteOptions {
+  /** Exact mode for the file (kept from the file being replaced); new files get 0644 minus umask. */
+  mode?: number;
+  /** Last check before the rename; throwing aborts the write and removes the temp file. */
+  beforeRename?: () => Promise<void>;
+}
+
+/** Writes a temp file beside `abs`, fsyncs it, then renames it over `abs`. */
+export async function writeFileAtomic(
+  abs: string,
+  bytes: Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const dir = dirname(abs);
+  const tmp = join(dir, `.${basename(abs).slice(0, 100)}.loom-${crypto.randomUUID()}.tmp`);
+  const file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o644 });
+  try {
+    try {
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    if (options.mode !== undefined) await Deno.chmod(tmp, options.mode & 0o7777);
+    await options.beforeRename?.();
+    await Deno.rename(tmp, abs);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  }
+  await syncDir(dir);
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const handle = await Deno.open(dir, { read: true });
+    try {
+      await handle.sync();
+    } finally {
+      handle.close();
+    }
+  } catch {
+    // Not every platform lets a directory be fsynced; the rename itself is still atomic.
+  }
+}
+
+/** NOT_FOUND for a missing file, with a "Did you mean" hint when a close name exists. */
+export async function notFoundError(
+  guard: PathGuard,
+  abs: string,
+  verb: string,
+  shown: string,
+): Promise<LoomError> {
+  const suggestion = await suggestPath(guard, abs);
+  const hint = suggestion === undefined ? "" : `. Did you mean "${suggestion}"?`;
+  return new LoomError("NOT_FOUND", `Cannot ${verb} "${shown}": no such file${hint}`);
+}
+
+/** A "Did you mean" hint: the closest existing name beside `abs`, or in its parent directory. */
+export async function suggestPath(guard: PathGuard, abs: string): Promise<string | undefined> {
+  const dir = dirname(abs);
+  const name = basename(abs);
+  if (await isDirectory(dir)) {
+    const here = await closestEntry(dir, name, () => true);
+    return here === undefined ? undefined : guard.relativeOf(join(dir, here));
+  }
+  // The directory itself is missing: look for a similarly named one beside it.
+  const parent = dirname(dir);
+  if (parent === dir || !guard.contains(parent)) return undefined;
+  const sibling = await closestEntry(parent, basename(dir), (e) => e.isDirectory);
+  if (sibling === undefined) return undefined;
+  const inSibling = await closestEntry(join(parent, sibling), name, () => true);
+  return inSibling === undefined ? undefined : guard.relativeOf(join(parent, sibling, inSibling));
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+async function closestEntry(
+  dir: string,
+  name: string,
+  accept: (entry: Deno.DirEntry) => boolean,
+): Promise<string | undefined> {
+  const wanted = name.toLowerCase();
+  let best: { name: string; score: number } | undefined;
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!accept(entry)) continue;
+      const score = editDistance(wanted, entry.name.toLowerCase());
+      if (
+        best === undefined || score < best.score ||
+        (score === best.score && entry.name < best.name)
+      ) best = { name: entry.name, score };
+    }
+  } catch {
+    return undefined;
+  }
+  const threshold = Math.max(1, Math.floor(name.length / 3));
+  return best !== undefined && best.score <= threshold ? best.name : undefined;
+}
+
+/** Edit distance counting a swap of two neighbours as one edit (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 10) return Infinity;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
+}

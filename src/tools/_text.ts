@@ -1,0 +1,209 @@
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
+
+const SNIFF_BYTES = 8192;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/** Magic numbers of common binary formats: [name, offset, bytes]. */
+const SIGNATURES: [string, number, number[]][] = [
+  ["png", 0, [0x89, 0x50, 0x4e, 0x47]],
+  ["jpeg", 0, [0xff, 0xd8, 0xff]],
+  ["gif", 0, [0x47, 0x49, 0x46, 0x38]],
+  ["pdf", 0, [0x25, 0x50, 0x44, 0x46]],
+  ["zip", 0, [0x50, 0x4b, 0x03, 0x04]],
+  ["gzip", 0, [0x1f, 0x8b]],
+  ["bzip2", 0, [0x42, 0x5a, 0x68]],
+  ["xz", 0, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ["zstd", 0, [0x28, 0xb5, 0x2f, 0xfd]],
+  ["7z", 0, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+  ["elf", 0, [0x7f, 0x45, 0x4c, 0x46]],
+  ["wasm", 0, [0x00, 0x61, 0x73, 0x6d]],
+  ["sqlite", 0, [...new TextEncoder().encode("SQLite format 3"), 0]],
+  ["java class", 0, [0xca, 0xfe, 0xba, 0xbe]],
+  ["mach-o", 0, [0xcf, 0xfa, 0xed, 0xfe]],
+  ["windows executable", 0, [0x4d, 0x5a]],
+  ["webp", 8, [0x57, 0x45, 0x42, 0x50]],
+  ["wav", 8, [0x57, 0x41, 0x56, 0x45]],
+  ["ogg", 0, [0x4f, 0x67, 0x67, 0x53]],
+  ["flac", 0, [0x66, 0x4c, 0x61, 0x43]],
+  ["mp3", 0, [0x49, 0x44, 0x33]],
+  ["mp4", 4, [0x66, 0x74, 0x79, 0x70]],
+  ["woff", 0, [0x77, 0x4f, 0x46, 0x46]],
+  ["woff2", 0, [0x77, 0x4f, 0x46, 0x32]],
+  ["tar", 257, [0x75, 0x73, 0x74, 0x61, 0x72]],
+  ["utf-16 text", 0, [0xff, 0xfe]],
+  ["utf-16 text", 0, [0xfe, 0xff]],
+];
+
+/** The name of the binary format `bytes` starts with, or undefined. */
+export function guessBinaryType(bytes: Uint8Array): string | undefined {
+  for (const [name, offset, magic] of SIGNATURES) {
+    if (bytes.length >= offset + magic.length && magic.every((b, i) => bytes[offset + i] === b)) {
+      return name;
+    }
+  }
+  return undefined;
+}
+
+/** A type guess when `bytes` look binary (NUL early, or invalid UTF-8 with a known signature). */
+export function sniffBinary(bytes: Uint8Array, validUtf8: boolean): string | undefined {
+  const guess = guessBinaryType(bytes);
+  if (bytes.subarray(0, SNIFF_BYTES).includes(0)) return guess ?? "unknown binary";
+  return validUtf8 ? undefined : guess;
+}
+
+/** Decoded text of a file: the text without its BOM, and whether there was one. */
+export interface DecodedText {
+  text: string;
+  bom: boolean;
+}
+
+/** Strict UTF-8 decode keeping track of a BOM; undefined when the bytes are not valid UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): DecodedText | undefined {
+  const bom = UTF8_BOM.every((b, i) => bytes[i] === b);
+  try {
+    const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    return { text: decoder.decode(bom ? bytes.subarray(3) : bytes), bom };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Encodes text back to bytes, restoring a BOM when the original had one. */
+export function encodeUtf8(text: string, bom: boolean): Uint8Array {
+  const body = new TextEncoder().encode(text);
+  if (!bom) return body;
+  const out = new Uint8Array(body.length + 3);
+  out.set(UTF8_BOM);
+  out.set(body, 3);
+  return out;
+}
+
+/** Line-ending style: "crlf" when every newline is CRLF, "mixed" when some are. */
+export function detectEol(text: string): "lf" | "crlf" | "mixed" {
+  const newlines = text.split("\n").length - 1;
+  const crlf = text.split("\r\n").length - 1;
+  if (crlf === 0) return "lf";
+  return crlf === newlines ? "crlf" : "mixed";
+}
+
+/** Splits text into lines the way editors count them (a final newline ends the last line). */
+export function splitLines(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+/** `1234567` → `"1,234,567"`. */
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** `plural(1, "line")` → `"1 line"`, `plural(2000, "line")` → `"2,000 lines"`. */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** A unified diff of two texts with line counts, or undefined when the diff is too costly. */
+export function diffTexts(
+  rel: string,
+  oldText: string,
+  newText: string,
+): { patch: string; added: number; removed: number } | undefined {
+  const patch = structuredPatch(rel, rel, oldText, newText, undefined, undefined, {
+    context: 3,
+    timeout: 2000,
+  });
+  if (patch === undefined) return undefined;
+  let added = 0;
+  let removed = 0;
+  for (const hunk of patch.hunks) {
+    for (const line of hunk.lines) {
+      if (line.startsWith("+")) added++;
+      else if (line.startsWith("-")) removed++;
+    }
+  }
+  return { patch: formatPatch(patch, FILE_HEADERS_ONLY), added, removed };
+}
+
+/** Start offsets of the non-overlapping occurrences of `needle` in `text`, left to right. */
+export function findAll(text: string, needle: string): number[] {
+  const found: number[] = [];
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
+    found.push(at);
+  }
+  return found;
+}
+
+/** 1-based line numbers of ascending offsets in `text`. */
+export function lineNumbersOf(text: string, offsets: number[]): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let from = 0;
+  for (const offset of offsets) {
+    for (
+      let nl = text.indexOf("\n", from);
+      nl !== -1 && nl < offset;
+      nl = text.indexOf("\n", from)
+    ) {
+      line++;
+      from = nl + 1;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** Why `needle` may have missed, for a NO_MATCH message: a fix to try, then the closest lines. */
+export function explainMiss(text: string, needle: string): { hint: string; closest: string } {
+  const lines = needle.split("\n").filter((l) => l.trim() !== "");
+  let hint = "copy old_string exactly from file_read output";
+  if (lines.length > 0 && lines.every((l) => /^\s*\d+\t/.test(l))) {
+    hint = "old_string seems to include file_read's line-number prefixes; remove them";
+  } else {
+    const words = needle.trim().split(/\s+/).filter((w) => w !== "");
+    const loose = words.length === 0
+      ? null
+      : new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+"))
+        .exec(text);
+    if (loose !== null) {
+      const [line] = lineNumbersOf(text, [loose.index]);
+      hint = `it matches at line ${line} if whitespace is ignored; copy the exact whitespace`;
+    }
+  }
+  const first = (lines[0] ?? "").trim();
+  const scored = splitLines(text)
+    .map((line, i) => ({
+      n: i + 1,
+      line,
+      score: similarity(first.slice(0, 500), line.trim().slice(0, 500)),
+    }))
+    .filter((c) => c.score >= 0.5)
+    .sort((a, b) => b.score - a.score || a.n - b.n)
+    .slice(0, 3);
+  const closest = scored
+    .map((c) => `${String(c.n).padStart(6)}\t${c.line.replace(/\r$/, "").slice(0, 200)}`)
+    .join("\n");
+  return { hint, closest };
+}
+
+/** Dice coefficient of character bigrams: 1 for equal strings, 0 for nothing in common. */
+function similarity(a: string, b: string): number {
+  if (a === b) return a === "" ? 0 : 1;
+  if (a.length < 2 || b.length < 2) return 0;
+  const grams = new Map<string, number>();
+  for (let i = 0; i < a.length - 1; i++) {
+    const g = a.slice(i, i + 2);
+    grams.set(g, (grams.get(g) ?? 0) + 1);
+  }
+  let shared = 0;
+  for (let i = 0; i < b.length - 1; i++) {
+    const g = b.slice(i, i + 2);
+    const count = grams.get(g) ?? 0;
+    if (count > 0) {
+      shared++;
+      grams.set(g, count - 1);
+    }
+  }
+  return (2 * shared) / (a.length - 1 + b.length - 1);
+}
