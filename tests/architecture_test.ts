@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { dirname, fromFileUrl, join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const ROOT = join(dirname(fromFileUrl(import.meta.url)), "..");
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** DESIGN.md's table: which src folders each folder may import. */
 const MAY_IMPORT: Record<string, string[]> = {

@@ -23,9 +23,12 @@ export type Asker = (request: PermissionRequest, decision: Decision) => Promise<
 
 /** Decides calls; remembers session grants. */
 export interface PermissionEngine {
-  decide(request: PermissionRequest): Decision;
+  /** Async because shell commands need the bash grammar, loaded once on first use. */
+  decide(request: PermissionRequest): Promise<Decision>;
   /** Records an "allow for this session" grant for calls like `request`. */
   grantForSession(request: PermissionRequest): void;
   /** A human-readable account of which rule decides `request` and why. */
   explain(request: PermissionRequest): string;
+  /** True when a rule denies `tool` (default `file_read`) reading `rel`; walkers skip such files. */
+  isReadDenied(rel: string, tool?: string): boolean;
 }
