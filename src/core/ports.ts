@@ -10,6 +10,8 @@ export interface RunOptions {
   maxOutputBytes?: number;
   /** Extra environment, added after secrets are stripped from the inherited one. */
   env?: Record<string, string>;
+  /** Inherited variables whose names start with one of these are removed before `env` is added. */
+  dropEnvPrefixes?: string[];
   /** Run inside the OS sandbox when one is configured (default true). */
   sandbox?: boolean;
   /** Called with each chunk of output as it arrives (for progress). */
@@ -30,6 +32,8 @@ export interface RunResult {
   /** False when the command ran without the OS sandbox. */
   sandboxed: boolean;
   durationMs: number;
+  /** Protected project paths (e.g. LOOM.md) the sandboxed command created and Loom removed. */
+  reverted?: string[];
 }
 
 /** The one way Loom starts child processes (process group, timeout, caps, clean env). */
