@@ -1,5 +1,5 @@
-import { z } from "zod";
 import type { Tool } from "../tools/define.ts";
+import { toolInputSchema } from "../tools/schema.ts";
 
 /** A tool as listed to users and MCP clients. */
 export interface ToolListing {
@@ -17,7 +17,7 @@ export function listTools(tools: ReadonlyMap<string, Tool>): ToolListing[] {
     title: tool.annotations.title,
     description: tool.description,
     annotations: tool.annotations,
-    inputSchema: z.toJSONSchema(tool.input, { io: "input" }) as Record<string, unknown>,
+    inputSchema: toolInputSchema(tool),
   }));
 }
 
