@@ -5,6 +5,9 @@ import { listTools, renderToolList } from "./cli/tools_cmd.ts";
 import { renderDoctor, runDoctor } from "./cli/doctor.ts";
 import { createTerminalAsker } from "./cli/prompt.ts";
 import { runTrust } from "./cli/trust_cmd.ts";
+import { planMcpSandbox, runMcpCommand } from "./cli/mcp_cmd.ts";
+import { join } from "node:path";
+import { reexecUnderDeno } from "./sandbox/deno_flags.ts";
 import { isLoomError } from "./core/mod.ts";
 import { createProcessRunner } from "./sandbox/mod.ts";
 import { openToolHost } from "./tools/host.ts";
@@ -40,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       return await doctorCommand(args);
     case "trust":
       return await runTrust({ root: projectRoot(args), home: homeDir(), status: args.status, out });
+    case "mcp":
+      return await mcpCommand(args, argv);
     default:
       err(`Cannot run "loom ${args.command}": no such command; see 'loom --help'\n`);
       return 2;
@@ -118,6 +123,27 @@ async function toolCommand(args: CliArgs): Promise<number> {
   }
 }
 
+function mcpCommand(args: CliArgs, argv: string[]): Promise<number> {
+  return runMcpCommand({
+    args,
+    argv,
+    env: Deno.env.toObject(),
+    home: homeDir(),
+    cwd: () => Deno.cwd(),
+    tempDir: Deno.env.get("TMPDIR") ?? "/tmp",
+    execPath: () => Deno.execPath(),
+    mainModule: Deno.mainModule,
+    version: VERSION,
+    err,
+    reexec: reexecUnderDeno,
+    stopSignal: () =>
+      new Promise((resolve) => {
+        Deno.addSignalListener("SIGINT", () => resolve());
+        Deno.addSignalListener("SIGTERM", () => resolve());
+      }),
+  });
+}
+
 async function doctorCommand(args: CliArgs): Promise<number> {
   let opened: OpenedHost;
   try {
@@ -131,6 +157,14 @@ async function doctorCommand(args: CliArgs): Promise<number> {
   }
   const probe = createProcessRunner({ env: Deno.env.toObject() });
   const report = await runDoctor(opened, probe, Deno.version.deno, VERSION);
+  report.mcpSandbox = await planMcpSandbox({
+    env: Deno.env.toObject(),
+    home: homeDir(),
+    tempDir: join(Deno.env.get("TMPDIR") ?? "/tmp", "loom-mcp-XXXXXX"),
+    execPath: () => Deno.execPath(),
+    mainModule: Deno.mainModule,
+    argv: ["mcp", "--project", opened.host.context.guard.root],
+  }, opened.host.context.guard.root);
   out(args.json ? JSON.stringify(report, null, 2) + "\n" : renderDoctor(report));
   return report.checks.some((c) => !c.ok && c.severity === "error") ? 1 : 0;
 }

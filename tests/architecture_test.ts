@@ -16,7 +16,17 @@ const MAY_IMPORT: Record<string, string[]> = {
   repomap: ["core", "store", "workspace"],
   lsp: ["core", "sandbox"],
   llm: ["core"],
-  tools: ["core", "config", "store", "workspace", "sandbox", "permissions", "graph", "repomap", "lsp"],
+  tools: [
+    "core",
+    "config",
+    "store",
+    "workspace",
+    "sandbox",
+    "permissions",
+    "graph",
+    "repomap",
+    "lsp",
+  ],
   mcp: [
     "core",
     "config",

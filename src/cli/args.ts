@@ -11,6 +11,10 @@ export interface CliArgs {
   help: boolean;
   version: boolean;
   status: boolean;
+  /** `loom mcp --http`: serve Streamable HTTP instead of stdio. */
+  http: boolean;
+  /** `loom mcp --port N` (a string until the command checks it). */
+  port?: string;
 }
 
 /** Parses argv; unknown flags are a USAGE error that names them. */
@@ -28,6 +32,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "V", default: false },
         status: { type: "boolean", default: false },
+        http: { type: "boolean", default: false },
+        port: { type: "string" },
       },
     });
   } catch (err) {
@@ -44,5 +50,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     help: values.help ?? false,
     version: values.version ?? false,
     status: values.status ?? false,
+    http: values.http ?? false,
+    port: values.port,
   };
 }

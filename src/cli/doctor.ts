@@ -23,6 +23,8 @@ export interface DoctorReport {
   warnings: string[];
   trust: { trusted: boolean; recorded: boolean; pending: string[] };
   checks: DoctorCheck[];
+  /** How `loom mcp` re-executes itself under Deno's permissions (set by the composition root). */
+  mcpSandbox?: { reexec: boolean; flags: string[]; argv: string[] };
 }
 
 const TOOLS: { name: string; argv: string[]; fix: string; severity: "error" | "warning" }[] = [
@@ -35,13 +37,15 @@ const TOOLS: { name: string; argv: string[]; fix: string; severity: "error" | "w
   {
     name: "rg",
     argv: ["rg", "--version"],
-    fix: "install ripgrep (Debian: apt-get install ripgrep); content_search uses a slower built-in engine until then",
+    fix:
+      "install ripgrep (Debian: apt-get install ripgrep); content_search uses a slower built-in engine until then",
     severity: "warning",
   },
   {
     name: "bwrap",
     argv: ["bwrap", "--version"],
-    fix: "install bubblewrap (Debian: apt-get install bubblewrap); shell commands run unsandboxed until then",
+    fix:
+      "install bubblewrap (Debian: apt-get install bubblewrap); shell commands run unsandboxed until then",
     severity: "warning",
   },
 ];
@@ -141,6 +145,13 @@ export function renderDoctor(report: DoctorReport): string {
     }`,
   );
   lines.push(`search      ${report.searchEngine}`);
+  if (report.mcpSandbox) {
+    lines.push(
+      report.mcpSandbox.reexec
+        ? `mcp deno    ${report.mcpSandbox.flags.join(" ")}`
+        : "mcp deno    no re-exec (LOOM_MCP_SANDBOX=off or already sandboxed)",
+    );
+  }
   lines.push(
     report.configFiles.length === 0
       ? "config      no config or rule files found (defaults in effect)"

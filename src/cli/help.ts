@@ -9,6 +9,7 @@ Usage:
   loom tool NAME 'JSON-ARGS'          Run one tool against the project and print its result
   loom doctor [--json]                Check Deno, git, ripgrep, bubblewrap, sandbox and config
   loom trust [--status]               Trust this project's LOOM.md / .loom.toml rules
+  loom mcp [--http [--port N]]        Serve the tools, resources and prompts over MCP
   loom --help | --version
 
 Options:
@@ -49,6 +50,23 @@ invalid arguments).
 Reports the Deno version, git, ripgrep and bubblewrap, the sandbox mode in effect, the config
 and rule files found, trust status, and any problem with what to do about it. Exits 1 when a
 problem needs fixing.
+`,
+  mcp: `Usage: loom mcp [--project DIR] [--http [--port N]] [--yes]
+
+Serves Loom over the Model Context Protocol: every tool, the resources loom://rules,
+loom://config and loom://file/{path}, and the prompt loom-start. Over stdio by default
+(for Claude Desktop, Cursor, Zed, VS Code); without --project the client's first root is
+used when it lies inside the directory Loom was started in, else the current directory.
+  --http       Serve Streamable HTTP on 127.0.0.1 at /mcp instead; prints the URL and a
+               bearer token (kept in .loom/mcp_token, mode 0600; LOOM_MCP_TOKEN overrides)
+  --port N     HTTP port (default 4343; 0 picks a free one)
+  --yes        Approve calls that would ask (deny rules still apply); otherwise clients that
+               support elicitation are asked, and the rest get a denial naming the rule to add
+
+The server re-executes itself under Deno with --allow-read/--allow-write limited to the
+project, ~/.loom and a private temp dir, no network (only 127.0.0.1:PORT with --http), and
+unscoped --allow-run (needed to kill whole process groups; commands run under bubblewrap).
+'loom doctor' shows the exact flags; LOOM_MCP_SANDBOX=off skips the re-exec.
 `,
   trust: `Usage: loom trust [--status] [--project DIR]
 

@@ -1,19 +1,6 @@
 import type { PermissionRequest } from "../core/mod.ts";
 import type { Answer, Asker, Decision } from "../permissions/types.ts";
-
-/** Describes a request in a few words for a permission prompt. */
-export function describeRequest(request: PermissionRequest): string {
-  switch (request.kind) {
-    case "shell":
-      return `run shell command: ${request.command}`;
-    case "git":
-      return `git ${request.operation}${
-        request.paths.length ? ` ${request.paths.join(" ")}` : ""
-      }`;
-    default:
-      return `${request.tool} ${request.paths.join(", ")}`;
-  }
-}
+import { describeRequest } from "../permissions/mod.ts";
 
 /**
  * A terminal asker: prints the request to stderr and reads y / s / n from `readLine`.

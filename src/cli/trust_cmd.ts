@@ -35,7 +35,9 @@ export async function runTrust(options: TrustCommandOptions): Promise<number> {
   }
   const after = await recordTrust({ root, home: options.home });
   lines.push(
-    `Trusted (hash ${after.hash.slice(0, 12)}). Editing LOOM.md or .loom.toml needs 'loom trust' again.`,
+    `Trusted (hash ${
+      after.hash.slice(0, 12)
+    }). Editing LOOM.md or .loom.toml needs 'loom trust' again.`,
   );
   options.out(lines.join("\n") + "\n");
   return 0;

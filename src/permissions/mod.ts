@@ -17,3 +17,4 @@ export type { Rule, RuleError, RuleSet, Unit } from "./rules.ts";
 export { isShellParserReady, parseShellCommand, preloadShellParser } from "./shell_parse.ts";
 export type { Redirection, ShellAnalysis, SimpleCommand } from "./shell_parse.ts";
 export type { Action, Answer, Asker, Decision, PermissionEngine } from "./types.ts";
+export { describeRequest } from "./describe.ts";

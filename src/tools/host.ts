@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { loadConfig } from "../config/mod.ts";
 import type { DeepPartial, LoadedConfig, LoomConfig } from "../config/mod.ts";
 import { createPermissionEngine } from "../permissions/mod.ts";
@@ -40,6 +41,7 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
     root: guard.root,
     env: options.env,
   });
+  if (sandbox.mode === "bwrap") await ensureDataDir(guard.root);
   const runner = createProcessRunner({ wrapper: sandbox.wrapper, env: options.env });
   const permissions = createPermissionEngine({
     permissions: config.permissions,
@@ -65,4 +67,19 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
     },
   };
   return { host, loaded, sandbox: { mode: sandbox.mode, reason: sandbox.reason }, rgPath };
+}
+
+/**
+ * Creates `.loom/` (ignored by git) so the sandbox can bind it read-only: a directory that does
+ * not exist when a sandboxed command starts could be created by that command.
+ */
+async function ensureDataDir(root: string): Promise<void> {
+  const dir = join(root, ".loom");
+  try {
+    await Deno.mkdir(dir);
+  } catch (err) {
+    if (err instanceof Deno.errors.AlreadyExists) return;
+    throw err;
+  }
+  await Deno.writeTextFile(join(dir, ".gitignore"), "*\n");
 }

@@ -1,0 +1,186 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { LoomError } from "../core/mod.ts";
+import type { OpenedHost } from "../tools/host.ts";
+import { loadOrCreateToken, serveHttp, serveStdio } from "../mcp/mod.ts";
+import {
+  denoDirOf,
+  denoPermissionFlags,
+  isSandboxedChild,
+  pathDirsOf,
+  probeRead,
+  reexecArgv,
+} from "../sandbox/deno_flags.ts";
+import type { ReexecOptions } from "../sandbox/deno_flags.ts";
+import type { CliArgs } from "./args.ts";
+
+/** Default port of `loom mcp --http`. */
+export const DEFAULT_MCP_PORT = 4343;
+
+/** What `loom mcp` gets from the composition root: the outside world, as values. */
+export interface McpCommandDeps {
+  args: CliArgs;
+  /** The raw command line, passed on unchanged to the sandboxed re-exec. */
+  argv: string[];
+  env: Record<string, string>;
+  home: string;
+  /** Called only when needed: Deno.cwd() and Deno.execPath() need read access in the sandbox. */
+  cwd: () => string;
+  tempDir: string;
+  execPath: () => string;
+  mainModule: string;
+  version: string;
+  err: (text: string) => void;
+  /** Starts the sandboxed copy and returns its exit code. */
+  reexec: (options: ReexecOptions) => Promise<number>;
+  /** Resolves on SIGINT/SIGTERM (HTTP mode stops then). */
+  stopSignal: () => Promise<void>;
+}
+
+/** Where the re-exec would run, and with which flags (for `loom doctor` too). */
+export interface McpSandboxPlan {
+  /** False when LOOM_MCP_SANDBOX=off or already inside the sandbox. */
+  reexec: boolean;
+  argv: string[];
+  flags: string[];
+}
+
+/** Runs `loom mcp [--http] [--port N]`: re-execs into Deno's sandbox, then serves. */
+export async function runMcpCommand(deps: McpCommandDeps): Promise<number> {
+  const { args, env, err } = deps;
+  const port = parsePort(args);
+  const root = await realDir(args.project ?? deps.cwd());
+  if (!isSandboxedChild(env) && env.LOOM_MCP_SANDBOX !== "off") {
+    // A private temp dir: the child may write there, but not in everyone's /tmp.
+    const tempDir = await Deno.makeTempDir({ dir: deps.tempDir, prefix: "loom-mcp-" });
+    try {
+      const plan = await planMcpSandbox({ ...deps, tempDir }, root, args.http ? port : undefined);
+      return await deps.reexec({
+        execPath: deps.execPath(),
+        flags: plan.flags,
+        configPath: await configPathOf(deps.mainModule),
+        mainModule: deps.mainModule,
+        args: deps.argv,
+        env: { ...env, TMPDIR: tempDir },
+      });
+    } finally {
+      await Deno.remove(tempDir, { recursive: true }).catch(() => {});
+    }
+  }
+  if (env.LOOM_SANDBOX_PROBE) {
+    // Test hook: a direct read with no path guard in between shows what Deno itself allows.
+    err(`loom-sandbox-probe: ${await probeRead(env.LOOM_SANDBOX_PROBE)}\n`);
+  }
+  const openHost = async (dir: string): Promise<OpenedHost> => {
+    const { openToolHost } = await import("../tools/host.ts");
+    return await openToolHost({
+      root: dir,
+      home: deps.home,
+      env,
+      flags: args.yes ? { permissions: { auto_approve: true } } : undefined,
+    });
+  };
+  const log = (text: string) => err(text.endsWith("\n") ? text : text + "\n");
+  if (!args.http) {
+    await serveStdio({
+      openHost,
+      project: args.project === undefined ? undefined : root,
+      cwd: root,
+      canUseRoot: (path) => isGranted("read", path) && isGranted("write", path),
+      version: deps.version,
+      log,
+    });
+    return 0;
+  }
+  const { token, source } = await loadOrCreateToken(root, env.LOOM_MCP_TOKEN);
+  const serving = await serveHttp({
+    openHost,
+    project: root,
+    cwd: root,
+    version: deps.version,
+    log,
+    port,
+    token,
+  });
+  log(`loom mcp: serving ${root} at ${serving.url}`);
+  log(
+    `loom mcp: bearer token ${token} (${
+      source === "LOOM_MCP_TOKEN" ? "from LOOM_MCP_TOKEN" : `stored in ${source}`
+    })`,
+  );
+  await Promise.race([deps.stopSignal().then(() => serving.shutdown()), serving.finished]);
+  return 0;
+}
+
+/** The re-exec flags for serving `root` (stdio when `listenPort` is undefined). */
+export async function planMcpSandbox(
+  deps: Pick<McpCommandDeps, "env" | "home" | "tempDir" | "execPath" | "mainModule" | "argv">,
+  root: string,
+  listenPort?: number,
+): Promise<McpSandboxPlan> {
+  const { env } = deps;
+  const configPath = await configPathOf(deps.mainModule);
+  const appDir = configPath
+    ? dirname(configPath)
+    : dirname(dirname(fileURLToPath(deps.mainModule)));
+  const flags = denoPermissionFlags({
+    root,
+    loomHome: join(deps.home, ".loom"),
+    tempDir: deps.tempDir,
+    appDir,
+    denoDir: denoDirOf(env),
+    pathDirs: pathDirsOf(env),
+    home: env.HOME,
+    listenPort,
+  });
+  const reexec = !isSandboxedChild(env) && env.LOOM_MCP_SANDBOX !== "off";
+  const argv = reexecArgv({
+    execPath: reexec ? deps.execPath() : "deno",
+    flags,
+    configPath,
+    mainModule: deps.mainModule,
+    args: deps.argv,
+    env,
+  });
+  return { reexec, argv, flags };
+}
+
+function parsePort(args: CliArgs): number {
+  if (args.port === undefined) return DEFAULT_MCP_PORT;
+  if (!args.http) {
+    throw new LoomError("USAGE", `Cannot use "--port ${args.port}": it needs --http`);
+  }
+  const port = Number(args.port);
+  if (!/^\d+$/.test(args.port) || port > 65535) {
+    throw new LoomError(
+      "USAGE",
+      `Cannot use "--port ${args.port}": expected a number from 0 to 65535`,
+    );
+  }
+  return port;
+}
+
+async function realDir(path: string): Promise<string> {
+  try {
+    const real = await Deno.realPath(path);
+    if ((await Deno.stat(real)).isDirectory) return real;
+  } catch {
+    // Reported below.
+  }
+  throw new LoomError("NOT_FOUND", `Cannot serve "${path}": no such directory; check --project`);
+}
+
+async function configPathOf(mainModule: string): Promise<string | undefined> {
+  if (!mainModule.startsWith("file:")) return undefined;
+  const candidate = fileURLToPath(new URL("../deno.json", mainModule));
+  try {
+    await Deno.stat(candidate);
+    return candidate;
+  } catch {
+    return undefined;
+  }
+}
+
+function isGranted(name: "read" | "write", path: string): boolean {
+  return Deno.permissions.querySync({ name, path }).state === "granted";
+}

@@ -1,0 +1,65 @@
+import { createLoomServer } from "./server.ts";
+import type { LoomServerOptions } from "./server.ts";
+import { LineTransport } from "./stdio.ts";
+import type { LineStreams } from "./stdio.ts";
+import { createMcpHttpApp } from "./http.ts";
+
+/** Serves one MCP session over stdin/stdout; resolves when the client closes stdin. */
+export async function serveStdio(
+  options: LoomServerOptions & { streams?: LineStreams },
+): Promise<void> {
+  const loom = createLoomServer({ useRoots: true, ...options });
+  const transport = new LineTransport(options.streams);
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+  });
+  // The SDK chains its own onclose onto the transport's in connect().
+  await loom.server.connect(transport);
+  await closed;
+  await loom.close().catch(() => {});
+}
+
+/** A running HTTP server. */
+export interface HttpServing {
+  url: string;
+  port: number;
+  /** Resolves when the server has stopped. */
+  finished: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Serves Streamable HTTP on 127.0.0.1 (never another interface) at `/mcp`. */
+export function serveHttp(
+  options: Omit<LoomServerOptions, "useRoots"> & {
+    port: number;
+    token: string;
+    maxBodyBytes?: number;
+    signal?: AbortSignal;
+  },
+): Promise<HttpServing> {
+  let port = options.port;
+  const http = createMcpHttpApp({
+    createSession: () => createLoomServer({ ...options, useRoots: false }),
+    token: options.token,
+    port: () => port,
+    maxBodyBytes: options.maxBodyBytes,
+    log: options.log,
+  });
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: options.port,
+    signal: options.signal,
+    onListen: () => {}, // The caller prints the URL (to stderr).
+  }, http.app.fetch);
+  port = server.addr.port;
+  server.finished.then(() => http.close());
+  return Promise.resolve({
+    url: `http://127.0.0.1:${port}/mcp`,
+    port,
+    finished: server.finished,
+    async shutdown() {
+      await http.close();
+      await server.shutdown();
+    },
+  });
+}

@@ -1,0 +1,184 @@
+import { fileURLToPath } from "node:url";
+import type { OpenedHost } from "../../tools/host.ts";
+import {
+  CallToolRequestSchema,
+  CompleteRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+  Server,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from "./_sdk.ts";
+import type { LoggingLevel } from "./_sdk.ts";
+import { callTool, createElicitingAsker, toMcpTool } from "./tools.ts";
+import { FILE_TEMPLATE, readResource, RESOURCES, watchedPathsOf } from "./resources.ts";
+import { ResourceSubscriptions } from "./subscriptions.ts";
+import { complete, getPrompt, PROMPTS } from "./prompts.ts";
+
+/** What one MCP session needs from its composition root. */
+export interface LoomServerOptions {
+  /** Opens the tool host for a project root; called once, on first need. */
+  openHost: (root: string) => Promise<OpenedHost>;
+  /** The root given with `--project`; when absent, the client's first root or `cwd`. */
+  project?: string;
+  cwd: string;
+  /** Ask the client for its roots when no project was given (stdio only). */
+  useRoots?: boolean;
+  /** False for a directory this process may not use (outside Deno's grants); default: all. */
+  canUseRoot?: (path: string) => boolean;
+  version: string;
+  /** Diagnostics for the operator (stderr); never the protocol stream. */
+  log?: (text: string) => void;
+}
+
+/** One MCP session: the SDK server plus the lazily opened project. */
+export interface LoomServer {
+  server: Server;
+  /** The project host, opened on first use. */
+  opened(): Promise<OpenedHost>;
+  /** Sends `notifications/message` to the client (filtered by its `logging/setLevel`). */
+  notify(level: LoggingLevel, data: string): void;
+  close(): Promise<void>;
+}
+
+const INSTRUCTIONS = "Loom serves one project: read, search, edit and run commands there. " +
+  "Paths are project-relative. Read a file before editing it. Calls that change things may " +
+  "ask for approval or be denied by the project's rules (see the loom://rules resource).";
+
+/** Builds the MCP server for one session: tools, resources, prompts, logging, completion. */
+export function createLoomServer(options: LoomServerOptions): LoomServer {
+  const server = new Server(
+    { name: "loom", title: "Loom", version: options.version },
+    {
+      capabilities: {
+        tools: { listChanged: false },
+        resources: { subscribe: true, listChanged: false },
+        prompts: { listChanged: false },
+        logging: {},
+        completions: {},
+      },
+      instructions: INSTRUCTIONS,
+    },
+  );
+  const log = options.log ?? (() => {});
+  const notify = (level: LoggingLevel, data: string) => {
+    server.sendLoggingMessage({ level, logger: "loom", data }).catch(() => {});
+  };
+  let openedPromise: Promise<OpenedHost> | undefined;
+  const opened = () => openedPromise ??= chooseRoot().then(options.openHost);
+
+  async function chooseRoot(): Promise<string> {
+    if (options.project !== undefined) return options.project;
+    if (options.useRoots && server.getClientCapabilities()?.roots) {
+      try {
+        const { roots } = await server.listRoots(undefined, { timeout: 10_000 });
+        for (const root of roots) {
+          if (!root.uri.startsWith("file:")) continue;
+          const path = fileURLToPath(root.uri);
+          if (options.canUseRoot && !options.canUseRoot(path)) {
+            notify(
+              "warning",
+              `Cannot use the root "${path}": it is outside what this process may read; serving ${options.cwd}`,
+            );
+            log(`loom mcp: root ${path} is outside the sandbox; serving ${options.cwd}`);
+            break;
+          }
+          notify("info", `Serving the client's first root: ${path}`);
+          return path;
+        }
+      } catch (err) {
+        log(`loom mcp: roots/list failed (${String(err)}); serving ${options.cwd}`);
+      }
+    }
+    return options.cwd;
+  }
+
+  server.oninitialized = () => {
+    opened().then(
+      (o) => log(`loom mcp: serving ${o.host.context.guard.root}`),
+      (err) => log(`loom mcp: cannot open the project: ${String(err)}`),
+    );
+  };
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const { host } = await opened();
+    return { tools: [...host.tools.values()].map(toMcpTool) };
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { host } = await opened();
+    const token = request.params._meta?.progressToken;
+    const progress = token === undefined
+      ? undefined
+      : (p: number, total?: number, message?: string) => {
+        extra.sendNotification({
+          method: "notifications/progress",
+          params: { progressToken: token, progress: p, total, message },
+        }).catch(() => {});
+      };
+    const ask = server.getClientCapabilities()?.elicitation?.form
+      ? createElicitingAsker((message, requestedSchema) =>
+        server.elicitInput({ message, requestedSchema }, {
+          relatedRequestId: extra.requestId,
+          signal: extra.signal,
+          timeout: 600_000,
+        })
+      )
+      : undefined;
+    const result = await callTool(host, request.params.name, request.params.arguments ?? {}, {
+      signal: extra.signal,
+      progress,
+      ask,
+    });
+    if (result.isError) {
+      const first = result.content[0];
+      notify("warning", first?.type === "text" ? first.text : `${request.params.name} failed`);
+    }
+    return result;
+  });
+
+  const subscriptions = new ResourceSubscriptions((uri) => {
+    server.sendResourceUpdated({ uri }).catch(() => {});
+  });
+  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: RESOURCES }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
+    resourceTemplates: [FILE_TEMPLATE],
+  }));
+  server.setRequestHandler(ReadResourceRequestSchema, async (request) => ({
+    contents: [await readResource(await opened(), request.params.uri)],
+  }));
+  server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+    const uri = request.params.uri;
+    subscriptions.subscribe(uri, await watchedPathsOf(await opened(), uri));
+    return {};
+  });
+  server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
+    subscriptions.unsubscribe(request.params.uri);
+    return {};
+  });
+
+  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: PROMPTS }));
+  server.setRequestHandler(
+    GetPromptRequestSchema,
+    async (request) =>
+      getPrompt(await opened(), request.params.name, request.params.arguments ?? {}),
+  );
+  server.setRequestHandler(CompleteRequestSchema, async (request) => ({
+    completion: await complete(await opened(), request.params.ref, request.params.argument),
+  }));
+
+  server.onclose = () => subscriptions.close();
+  return {
+    server,
+    opened,
+    notify,
+    async close() {
+      subscriptions.close();
+      await server.close();
+    },
+  };
+}

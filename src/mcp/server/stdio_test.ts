@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { LineTransport, MAX_MESSAGE_BYTES } from "./stdio.ts";
+
+function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+      controller.close();
+    },
+  });
+}
+
+async function run(
+  chunks: string[],
+): Promise<{ received: unknown[]; sent: Record<string, unknown>[] }> {
+  const received: unknown[] = [];
+  const sent: Record<string, unknown>[] = [];
+  const transport = new LineTransport({
+    readable: streamOf(chunks),
+    write: (bytes) => {
+      for (const line of new TextDecoder().decode(bytes).split("\n").filter(Boolean)) {
+        sent.push(JSON.parse(line));
+      }
+      return Promise.resolve();
+    },
+  });
+  const closed = new Promise<void>((resolve) => transport.onclose = resolve);
+  transport.onmessage = (message) => received.push(message);
+  await transport.start();
+  await closed;
+  return { received, sent };
+}
+
+Deno.test("LineTransport delivers messages split across chunks and closes when input ends", async () => {
+  const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
+  const { received, sent } = await run([ping.slice(0, 10), ping.slice(10) + "\n", "\n"]);
+  assert.deepEqual(received, [{ jsonrpc: "2.0", id: 1, method: "ping" }]);
+  assert.deepEqual(sent, []);
+});
+
+Deno.test("LineTransport answers malformed JSON, non-JSON-RPC and oversized lines, then keeps reading", async () => {
+  const ping = JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" });
+  const huge = "x".repeat(MAX_MESSAGE_BYTES + 10);
+  const { received, sent } = await run([
+    "{oops\n",
+    JSON.stringify({ id: 4, hello: true }) + "\n",
+    huge.slice(0, MAX_MESSAGE_BYTES / 2),
+    huge.slice(MAX_MESSAGE_BYTES / 2) + "\n",
+    ping + "\n",
+  ]);
+  assert.deepEqual(sent.map((m) => [m.id, (m.error as { code: number }).code]), [
+    [null, -32700],
+    [4, -32600],
+    [null, -32600],
+  ]);
+  assert.deepEqual(received, [{ jsonrpc: "2.0", id: 2, method: "ping" }]);
+});

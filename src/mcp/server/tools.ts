@@ -1,0 +1,85 @@
+import type { PermissionRequest } from "../../core/mod.ts";
+import type { Answer, Asker, Decision } from "../../permissions/types.ts";
+import { describeRequest } from "../../permissions/mod.ts";
+import { toolInputSchema } from "../../tools/schema.ts";
+import type { Tool } from "../../tools/define.ts";
+import { runTool } from "../../tools/run.ts";
+import type { ToolHost } from "../../tools/run.ts";
+import type { CallToolResult, McpTool } from "./_sdk.ts";
+
+/** How a tool appears in `tools/list`. */
+export function toMcpTool(tool: Tool): McpTool {
+  const { title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint } = tool.annotations;
+  return {
+    name: tool.name,
+    title,
+    description: tool.description,
+    inputSchema: { ...toolInputSchema(tool), type: "object" },
+    annotations: { title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint },
+  };
+}
+
+/** What one `tools/call` may use besides the host: its signal, progress and a way to ask. */
+export interface CallOptions {
+  signal: AbortSignal;
+  /** Sends `notifications/progress`; absent when the request had no progressToken. */
+  progress?: (progress: number, total?: number, message?: string) => void;
+  /** Asks the client's user (elicitation); absent when the client cannot elicit. */
+  ask?: Asker;
+}
+
+/** Runs one `tools/call` through runTool and shapes the outcome as an MCP result. */
+export async function callTool(
+  host: ToolHost,
+  name: string,
+  args: unknown,
+  options: CallOptions,
+): Promise<CallToolResult> {
+  const progress = options.progress;
+  const outcome = await runTool({ ...host, ask: options.ask }, name, args, {
+    signal: options.signal,
+    onProgress: progress ? (u) => progress(u.progress, u.total, u.message) : undefined,
+  });
+  const result: CallToolResult = { content: [{ type: "text", text: outcome.text }] };
+  if (outcome.isError) result.isError = true;
+  if (outcome.structured && !outcome.isError) result.structuredContent = outcome.structured;
+  return result;
+}
+
+/** The elicitation form: one choice among allow once, allow for this session, deny. */
+export const PERMISSION_SCHEMA = {
+  type: "object" as const,
+  properties: {
+    decision: {
+      type: "string" as const,
+      title: "Allow this call?",
+      enum: ["once", "session", "deny"],
+      enumNames: ["Allow once", "Allow for this session", "Deny"],
+    },
+  },
+  required: ["decision"],
+};
+
+/** An elicitation request's answer, as the SDK returns it. */
+export interface ElicitAnswer {
+  action: "accept" | "decline" | "cancel";
+  content?: Record<string, unknown>;
+}
+
+/** Turns permission asks into elicitation requests; anything but an explicit allow is a no. */
+export function createElicitingAsker(
+  elicit: (message: string, schema: typeof PERMISSION_SCHEMA) => Promise<ElicitAnswer>,
+): Asker {
+  return async (request: PermissionRequest, decision: Decision): Promise<Answer> => {
+    const message = `Loom wants to ${describeRequest(request)} (${decision.reason})`;
+    let answer: ElicitAnswer;
+    try {
+      answer = await elicit(message, PERMISSION_SCHEMA);
+    } catch {
+      return "deny";
+    }
+    if (answer.action !== "accept") return "deny";
+    const choice = answer.content?.decision;
+    return choice === "once" || choice === "session" ? choice : "deny";
+  };
+}

@@ -1,0 +1,158 @@
+import { delimiter, join } from "node:path";
+import { HOME_SECRETS, HOST_SECRETS } from "./bwrap.ts";
+
+/** Set in the environment of a re-executed Loom so that it does not re-exec again. */
+export const REEXEC_MARKER = "LOOM_SANDBOXED";
+
+/** The places a sandboxed Loom front end may touch. */
+export interface DenoFlagsOptions {
+  /** The project root (realpath'd): read and write. */
+  root: string;
+  /** Loom's user data (`~/.loom`): read and write (config, trust store). */
+  loomHome: string;
+  /** The temp directory: read and write. */
+  tempDir: string;
+  /** Where Loom's own code and node_modules live: read only (grammars are read at run time). */
+  appDir: string;
+  /** Deno's cache directory: read only. */
+  denoDir?: string;
+  /** PATH entries: read only, so git, rg and bwrap can be found. */
+  pathDirs: string[];
+  /** The user's home: its credential paths get read-only stat access so bubblewrap can hide them. */
+  home?: string;
+  /** For the HTTP transport: the loopback port to listen on (0: any loopback port). */
+  listenPort?: number;
+}
+
+/**
+ * The Deno permission flags for a sandboxed front end. `--allow-run` is unscoped on purpose:
+ * killing a child's whole process group (`Deno.kill(-pid)`) needs it, and children are
+ * confined by bubblewrap instead. `--allow-env` is unscoped because config reads LOOM_* and
+ * provider variables by prefix.
+ *
+ * @example denoPermissionFlags({ root: "/p", loomHome: "/h/.loom", tempDir: "/tmp", appDir: "/a", pathDirs: [] })
+ */
+export function denoPermissionFlags(options: DenoFlagsOptions): string[] {
+  const writable = unique([options.root, options.loomHome, options.tempDir]);
+  // bwrap.ts stats each credential path to hide it from children; a NotCapable there would
+  // silently leave it visible, so those exact paths (never their parents) are stat-able.
+  const secrets = options.home ? HOME_SECRETS.map((p) => join(options.home!, p)) : [];
+  const readable = unique([
+    ...writable,
+    options.appDir,
+    ...(options.denoDir ? [options.denoDir] : []),
+    ...options.pathDirs,
+    ...secrets,
+    ...HOST_SECRETS,
+  ]);
+  const flags = [
+    `--allow-read=${readable.join(",")}`,
+    `--allow-write=${writable.join(",")}`,
+    "--allow-env",
+    "--allow-run",
+  ];
+  if (options.listenPort !== undefined) {
+    flags.push(
+      options.listenPort === 0
+        ? "--allow-net=127.0.0.1"
+        : `--allow-net=127.0.0.1:${options.listenPort}`,
+    );
+  }
+  flags.push("--no-prompt");
+  return flags;
+}
+
+/** The PATH entries of `env`, absolute ones only. */
+export function pathDirsOf(env: Record<string, string>): string[] {
+  return (env.PATH ?? "").split(delimiter).filter((d) => d.startsWith("/"));
+}
+
+/** Deno's cache directory as Deno itself finds it (DENO_DIR, then the XDG cache). */
+export function denoDirOf(env: Record<string, string>): string | undefined {
+  if (env.DENO_DIR) return env.DENO_DIR;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, "deno");
+  return env.HOME ? join(env.HOME, ".cache", "deno") : undefined;
+}
+
+/** How to start the sandboxed copy of this program. */
+export interface ReexecOptions {
+  /** The Deno binary (Deno.execPath()). */
+  execPath: string;
+  flags: string[];
+  /** Loom's deno.json (import map, unstable flags), when known. */
+  configPath?: string;
+  /** The entry module (Deno.mainModule). */
+  mainModule: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** The full argv of the re-exec (for `loom doctor` and tests). */
+export function reexecArgv(options: ReexecOptions): string[] {
+  return [
+    options.execPath,
+    "run",
+    ...options.flags,
+    ...(options.configPath ? ["--config", options.configPath] : []),
+    options.mainModule,
+    ...options.args,
+  ];
+}
+
+/**
+ * Runs this program again under narrowed Deno permissions, with stdin/stdout/stderr inherited
+ * (the child speaks the protocol directly), forwards SIGINT/SIGTERM, and returns its exit code.
+ */
+export async function reexecUnderDeno(options: ReexecOptions): Promise<number> {
+  const [program, ...args] = reexecArgv(options);
+  const child = new Deno.Command(program, {
+    args,
+    env: { ...options.env, [REEXEC_MARKER]: "1" },
+    clearEnv: true,
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  const forward = (signal: Deno.Signal) => () => {
+    try {
+      child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, forward(s)] as const);
+  for (const [s, h] of handlers) Deno.addSignalListener(s, h);
+  try {
+    const status = await child.status;
+    return status.signal ? 128 + signalNumber(status.signal) : status.code;
+  } finally {
+    for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
+  }
+}
+
+/** True in the re-executed child. */
+export function isSandboxedChild(env: Record<string, string>): boolean {
+  return env[REEXEC_MARKER] === "1";
+}
+
+/**
+ * Reads `path` directly, with no path guard in between, and says what Deno allowed: "ok",
+ * "NotCapable" or another error name. Tests use it to show the second wall holds on its own.
+ */
+export async function probeRead(path: string): Promise<string> {
+  try {
+    await Deno.readFile(path);
+    return "ok";
+  } catch (err) {
+    return err instanceof Error ? err.name : String(err);
+  }
+}
+
+function signalNumber(signal: Deno.Signal): number {
+  const numbers: Partial<Record<Deno.Signal, number>> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+  return numbers[signal] ?? 1;
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items.filter((item) => item !== ""))];
+}

@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { runLoom } from "./_lib/cli.ts";
+import { createTempProject } from "./_lib/project.ts";
+
+async function tempHome(): Promise<string> {
+  return await Deno.realPath(await Deno.makeTempDir({ prefix: "loom-home-" }));
+}
+
+Deno.test("loom --version and --help print and exit 0; an unknown command exits 2", async () => {
+  await using project = await createTempProject();
+  const home = await tempHome();
+  const version = await runLoom(["--version"], { cwd: project.root, home });
+  assert.equal(version.code, 0);
+  assert.match(version.stdout, /^loom \d+\.\d+\.\d+/);
+  const help = await runLoom(["--help"], { cwd: project.root, home });
+  assert.equal(help.code, 0);
+  for (const cmd of ["tools", "tool NAME", "doctor", "trust"]) {
+    assert.ok(help.stdout.includes(`loom ${cmd}`));
+  }
+  const bad = await runLoom(["frobnicate"], { cwd: project.root, home });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /no such command/);
+  const badFlag = await runLoom(["tools", "--frob"], { cwd: project.root, home });
+  assert.equal(badFlag.code, 2);
+});
+
+Deno.test("loom tools --json lists the eight workspace tools with schemas and annotations", async () => {
+  await using project = await createTempProject();
+  const run = await runLoom(["tools", "--json"], { cwd: project.root, home: await tempHome() });
+  assert.equal(run.code, 0, run.stderr);
+  const tools = JSON.parse(run.stdout) as {
+    name: string;
+    inputSchema: { type: string; properties: Record<string, unknown> };
+    annotations: { readOnlyHint: boolean };
+  }[];
+  assert.deepEqual(tools.map((t) => t.name).sort(), [
+    "content_search",
+    "directory_list",
+    "file_edit",
+    "file_read",
+    "file_search",
+    "file_write",
+    "git",
+    "shell",
+  ]);
+  for (const tool of tools) assert.equal(tool.inputSchema.type, "object", tool.name);
+  const read = tools.find((t) => t.name === "file_read")!;
+  assert.ok("path" in read.inputSchema.properties);
+  assert.equal(read.annotations.readOnlyHint, true);
+});
+
+Deno.test("loom tool runs a tool: 0 on success, 1 on a tool error, 2 on bad usage", async () => {
+  await using project = await createTempProject({ "src/app.ts": "export const x = 1;\n" });
+  const home = await tempHome();
+  const ok = await runLoom(["tool", "file_read", '{"path":"src/app.ts"}'], {
+    cwd: project.root,
+    home,
+  });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /export const x = 1;/);
+
+  const missing = await runLoom(["tool", "file_read", '{"path":"src/ap.ts"}'], {
+    cwd: project.root,
+    home,
+  });
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /Cannot read "src\/ap\.ts"/);
+
+  const badJson = await runLoom(["tool", "file_read", "{path:"], { cwd: project.root, home });
+  assert.equal(badJson.code, 2);
+  assert.match(badJson.stderr, /not valid JSON/);
+
+  const unknown = await runLoom(["tool", "nope", "{}"], { cwd: project.root, home });
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no such tool/);
+
+  const invalid = await runLoom(["tool", "file_read", '{"path":7}'], { cwd: project.root, home });
+  assert.equal(invalid.code, 2);
+  assert.match(invalid.stderr, /path/);
+});
+
+Deno.test("loom tool --project reads arguments from stdin with '-'", async () => {
+  await using project = await createTempProject({ "notes.txt": "hello from stdin\n" });
+  const elsewhere = await tempHome();
+  const run = await runLoom(["tool", "file_read", "-", "--project", project.root], {
+    cwd: elsewhere,
+    home: elsewhere,
+    stdin: '{"path":"notes.txt"}',
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /hello from stdin/);
+});
+
+Deno.test("a write that would ask is denied without a terminal, names the rule to add, and writes nothing", async () => {
+  await using project = await createTempProject();
+  const run = await runLoom(
+    ["tool", "file_write", '{"path":"new.txt","content":"x"}'],
+    { cwd: project.root, home: await tempHome() },
+  );
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /denied/);
+  assert.match(run.stderr, /file_write/);
+  assert.equal(existsSync(project.path("new.txt")), false);
+});
+
+Deno.test("--yes approves calls that would ask, but a deny rule still wins", async () => {
+  await using project = await createTempProject({
+    ".loom.toml": '[permissions]\ndeny = ["file_write(secret.txt)"]\n',
+  });
+  const home = await tempHome();
+  const allowed = await runLoom(
+    ["tool", "file_write", '{"path":"new.txt","content":"x"}', "--yes"],
+    { cwd: project.root, home },
+  );
+  assert.equal(allowed.code, 0, allowed.stderr);
+  assert.equal(await project.read("new.txt"), "x");
+  const denied = await runLoom(
+    ["tool", "file_write", '{"path":"secret.txt","content":"x"}', "--yes"],
+    { cwd: project.root, home },
+  );
+  assert.equal(denied.code, 1);
+  assert.match(denied.stderr, /secret\.txt/);
+  assert.equal(existsSync(project.path("secret.txt")), false);
+});
+
+Deno.test("LOOM.md shell rules wait for loom trust, and a changed file needs trust again", async () => {
+  await using project = await createTempProject({
+    "LOOM.md": "# Rules\n\n## Allowed Operations\nShell: touch marker\n",
+  });
+  const home = await tempHome();
+  const call = ["tool", "shell", '{"command":"touch marker"}'];
+  const before = await runLoom(call, { cwd: project.root, home });
+  assert.equal(before.code, 1);
+  assert.equal(existsSync(project.path("marker")), false);
+
+  const status = await runLoom(["trust", "--status"], { cwd: project.root, home });
+  assert.match(status.stdout, /Shell: touch marker/);
+  const trust = await runLoom(["trust"], { cwd: project.root, home });
+  assert.equal(trust.code, 0, trust.stderr);
+
+  const after = await runLoom(call, { cwd: project.root, home });
+  assert.equal(after.code, 0, after.stderr);
+  assert.equal(existsSync(project.path("marker")), true);
+
+  await Deno.remove(project.path("marker"));
+  await project.write("LOOM.md", "# Rules\n\n## Allowed Operations\nShell: touch marker, ls\n");
+  const changed = await runLoom(call, { cwd: project.root, home });
+  assert.equal(changed.code, 1);
+  assert.equal(existsSync(project.path("marker")), false);
+});
+
+Deno.test("loom doctor --json reports tools, sandbox mode, config files and trust", async () => {
+  await using project = await createTempProject({
+    ".loom.toml": '[sandbox]\nmode = "auto"\n',
+  });
+  const run = await runLoom(["doctor", "--json"], { cwd: project.root, home: await tempHome() });
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.root, project.root);
+  assert.ok(["bwrap", "off"].includes(report.sandbox.mode));
+  assert.ok(report.checks.some((c: { name: string }) => c.name === "git"));
+  assert.ok(
+    report.configFiles.some((f: { path: string }) => f.path.endsWith(".loom.toml")),
+  );
+  assert.equal(
+    run.code,
+    report.checks.some((c: { ok: boolean; severity?: string }) => !c.ok && c.severity === "error")
+      ? 1
+      : 0,
+  );
+});
+
+Deno.test("a bad .loom.toml makes doctor exit 1 naming file, line and key", async () => {
+  await using project = await createTempProject({
+    ".loom.toml": '[sandbox]\nmode = "sometimes"\n',
+  });
+  const run = await runLoom(["doctor"], { cwd: project.root, home: await tempHome() });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /\.loom\.toml": sandbox\.mode at line 2, column 1/);
+  assert.match(run.stderr, /sandbox\.mode/);
+});
