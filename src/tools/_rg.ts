@@ -1,0 +1,180 @@
+import { LoomError, type ProcessRunner } from "../core/mod.ts";
+import { createExclusionCheck } from "../workspace/mod.ts";
+import type { EngineContext } from "./_search_builtin.ts";
+import type { FileResult, ResultSink, SearchQuery } from "./_search_types.ts";
+
+const TIMEOUT_MS = 120_000;
+/** The runner's own copy of stdout is not used (output is parsed as it streams). */
+const KEPT_OUTPUT_BYTES = 64 * 1024;
+const PROGRESS_EVERY_FILES = 500;
+
+/**
+ * The ripgrep engine. Never passes `-L` (symlinks are not followed); `--no-config` keeps the
+ * user's rg config out. rg's `-g` globs override ignore files, so when a positive glob is given
+ * each result is checked against the ignore files again; read-denied paths are dropped.
+ */
+export async function searchRipgrep(
+  rgPath: string,
+  query: SearchQuery,
+  ctx: EngineContext & { runner: ProcessRunner },
+  sink: ResultSink,
+): Promise<void> {
+  const recheck = query.globs.some((g) => !g.startsWith("!"))
+    ? createExclusionCheck(ctx.root, query.startRel, { includeHidden: query.includeHidden })
+    : () => false;
+  let delivered = 0;
+  const deliver = (file: FileResult) => {
+    const path = file.path.startsWith("./") ? file.path.slice(2) : file.path;
+    if (ctx.isReadDenied(path) || recheck(path)) return;
+    sink({ ...file, path });
+    if (++delivered % PROGRESS_EVERY_FILES === 0) {
+      ctx.onProgress?.({ progress: delivered, message: `${delivered} matching files` });
+    }
+  };
+  const parser = query.mode === "content"
+    ? jsonParser(deliver)
+    : query.mode === "count"
+    ? countParser(deliver)
+    : filesParser(deliver);
+  const decoder = new TextDecoder();
+  const result = await ctx.runner.run([rgPath, ...rgArgs(query)], {
+    cwd: ctx.root,
+    timeoutMs: TIMEOUT_MS,
+    signal: ctx.signal,
+    maxOutputBytes: KEPT_OUTPUT_BYTES,
+    sandbox: false,
+    onOutput: (stream, chunk) => {
+      if (stream === "stdout") parser.push(decoder.decode(chunk, { stream: true }));
+    },
+  });
+  if (result.cancelled) {
+    throw new LoomError("CANCELLED", `Cannot search "${query.pattern}": the call was cancelled`);
+  }
+  if (result.timedOut) {
+    throw new LoomError(
+      "TIMEOUT",
+      `Cannot search "${query.pattern}": ripgrep ran over ${
+        TIMEOUT_MS / 1000
+      }s; narrow the path or glob`,
+    );
+  }
+  parser.push(decoder.decode());
+  parser.end();
+  if (result.code === 2) {
+    const why = result.stderr.trim();
+    if (/regex|parse error|literal/i.test(why)) {
+      throw new LoomError("INVALID_INPUT", `Cannot search "${query.pattern}": ${why}`);
+    }
+    if (delivered === 0 && why !== "") {
+      throw new LoomError(
+        "UNAVAILABLE",
+        `Cannot search "${query.pattern}": ripgrep failed: ${why}`,
+      );
+    }
+  }
+}
+
+/** The rg command line for a query (without the program). */
+export function rgArgs(query: SearchQuery): string[] {
+  const args = ["--no-config", "--no-require-git", "--no-ignore-global", "--no-messages"];
+  if (query.mode === "content") {
+    args.push("--json");
+    if (query.before > 0) args.push(`--before-context=${query.before}`);
+    if (query.after > 0) args.push(`--after-context=${query.after}`);
+  } else if (query.mode === "count") {
+    args.push("--count", "--null");
+  } else {
+    args.push("--files-with-matches", "--null");
+  }
+  if (query.caseInsensitive) args.push("--ignore-case");
+  if (query.multiline) args.push("--multiline");
+  if (query.includeHidden) args.push("--hidden");
+  for (const glob of query.globs) args.push(`--glob=${glob}`);
+  args.push("--glob=!.git", "--glob=!.loom");
+  if (query.typeGlobs.length > 0) {
+    for (const glob of query.typeGlobs) args.push(`--type-add=loomsearch:${glob}`);
+    args.push("--type=loomsearch");
+  }
+  args.push("--regexp", query.pattern, "--", query.startRel === "." ? "." : query.startRel);
+  return args;
+}
+
+interface Parser {
+  push(text: string): void;
+  end(): void;
+}
+
+/** Splits streamed text on a delimiter, handing each complete piece to `each`. */
+function splitter(delimiter: string, each: (piece: string) => void): Parser {
+  let rest = "";
+  return {
+    push(text) {
+      rest += text;
+      let at = rest.indexOf(delimiter);
+      let from = 0;
+      while (at !== -1) {
+        each(rest.slice(from, at));
+        from = at + delimiter.length;
+        at = rest.indexOf(delimiter, from);
+      }
+      rest = rest.slice(from);
+    },
+    end() {
+      if (rest !== "") each(rest);
+      rest = "";
+    },
+  };
+}
+
+function filesParser(deliver: (file: FileResult) => void): Parser {
+  return splitter("\0", (path) => {
+    if (path !== "") deliver({ path, count: 1, lines: [] });
+  });
+}
+
+function countParser(deliver: (file: FileResult) => void): Parser {
+  let path: string | null = null;
+  // "path\0count\n": alternate on NUL and newline.
+  return splitter("\n", (line) => {
+    const cut = line.lastIndexOf("\0");
+    if (cut === -1) return;
+    path = line.slice(0, cut);
+    deliver({ path, count: Number(line.slice(cut + 1)), lines: [] });
+  });
+}
+
+interface RgText {
+  text?: string;
+  bytes?: string;
+}
+
+function jsonParser(deliver: (file: FileResult) => void): Parser {
+  let current: FileResult | null = null;
+  return splitter("\n", (line) => {
+    if (line === "") return;
+    const event = JSON.parse(line) as {
+      type: string;
+      data: { path?: RgText; lines?: RgText; line_number?: number };
+    };
+    const { type, data } = event;
+    if (type === "begin") {
+      current = { path: textOf(data.path), count: 0, lines: [] };
+    } else if ((type === "match" || type === "context") && current !== null) {
+      const match = type === "match";
+      if (match) current.count++;
+      const texts = textOf(data.lines).replace(/\n$/, "").split("\n");
+      texts.forEach((text, i) => current!.lines.push({ n: data.line_number! + i, text, match }));
+    } else if (type === "end" && current !== null) {
+      if (current.count > 0) deliver(current);
+      current = null;
+    }
+  });
+}
+
+function textOf(value: RgText | undefined): string {
+  if (value?.text !== undefined) return value.text;
+  if (value?.bytes !== undefined) {
+    return new TextDecoder().decode(Uint8Array.from(atob(value.bytes), (c) => c.charCodeAt(0)));
+  }
+  return "";
+}

@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { LoomError } from "../core/mod.ts";
+import { createCatalog } from "../workspace/mod.ts";
+import { defineTool, type ToolContext } from "./define.ts";
+import { capText } from "./_search_output.ts";
+import { createPathFilter } from "./_search_types.ts";
+import DESCRIPTION from "./file_search.md" with { type: "text" };
+
+const DEFAULT_LIMIT = 100;
+
+/** Finds files by glob, newest first, the way `rg --files -g GLOB` would list them. */
+export const fileSearch = defineTool({
+  name: "file_search",
+  description: DESCRIPTION,
+  input: z.object({
+    pattern: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe(
+      'Glob, or list of globs, e.g. "**/*.ts", "src/**/*_test.go", "*.md" (without a slash it ' +
+        'matches file names at any depth); a leading ! excludes, e.g. ["*.ts", "!*.d.ts"]',
+    ),
+    path: z.string().optional().describe(
+      "Directory to search in, relative to the project root (default: the root); globs are " +
+        "matched against paths relative to it",
+    ),
+    include_hidden: z.boolean().optional().describe(
+      "Also list dot-files and dot-directories (.git/ and .loom/ never); default false",
+    ),
+    limit: z.number().int().min(1).max(10_000).optional().describe(
+      `Most paths to return (default ${DEFAULT_LIMIT})`,
+    ),
+  }),
+  annotations: {
+    title: "Find files by name",
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
+  async permission(input, ctx) {
+    const target = await ctx.guard.resolveForRead(input.path ?? ".");
+    return { kind: "read", tool: "file_search", paths: [target.rel] };
+  },
+  async run(input, ctx) {
+    const startRel = await startDirectory(input.path, ctx);
+    const patterns = [input.pattern].flat();
+    const limit = input.limit ?? DEFAULT_LIMIT;
+    const prefix = startRel === "." ? "" : startRel + "/";
+    const local = (rel: string) => rel.slice(prefix.length);
+    const filter = createPathFilter(patterns, []);
+    const catalog = createCatalog(ctx.guard.root, {
+      includeHidden: input.include_hidden ?? false,
+      isDenied: ctx.isReadDenied,
+      keepDir: (rel) => filter.dir(local(rel)),
+    });
+    const found: { path: string; mtime: number }[] = [];
+    for await (const entry of catalog.walk(startRel, { signal: ctx.signal })) {
+      if (!filter.file(local(entry.rel))) continue;
+      found.push({ path: entry.rel, mtime: mtimeOf(entry.abs) });
+      if (found.length % 5000 === 0) {
+        ctx.onProgress?.({ progress: found.length, message: `${found.length} files found` });
+      }
+    }
+    const shown = patterns.join(", ");
+    if (found.length === 0) {
+      return {
+        text: `No files match "${shown}"${startRel === "." ? "" : ` under "${startRel}"`}`,
+        structured: { files: [], total: 0 },
+      };
+    }
+    found.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const kept = found.slice(0, limit).map((f) => f.path);
+    const lines = [...kept];
+    if (found.length > limit) {
+      lines.push(`... and ${found.length - limit} more; narrow the pattern or raise limit`);
+    }
+    return { text: capText(lines.join("\n")), structured: { files: kept, total: found.length } };
+  },
+});
+
+/** The guarded start directory, project-relative. */
+async function startDirectory(path: string | undefined, ctx: ToolContext): Promise<string> {
+  const target = await ctx.guard.resolveForRead(path ?? ".");
+  let info: Deno.FileInfo | null = null;
+  try {
+    info = target.exists ? await Deno.stat(target.abs) : null;
+  } catch {
+    info = null;
+  }
+  if (info === null) {
+    throw new LoomError("NOT_FOUND", `Cannot search "${path}": no such directory`);
+  }
+  if (!info.isDirectory) {
+    throw new LoomError(
+      "INVALID_INPUT",
+      `Cannot search "${path}": it is a file, not a directory; give its directory as path`,
+    );
+  }
+  return target.rel;
+}
+
+function mtimeOf(abs: string): number {
+  try {
+    return Deno.statSync(abs).mtime?.getTime() ?? 0;
+  } catch {
+    return 0;
+  }
+}
