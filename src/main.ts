@@ -1,15 +1,9 @@
 import { parseCliArgs } from "./cli/args.ts";
 import type { CliArgs } from "./cli/args.ts";
 import { COMMAND_HELP, HELP, VERSION } from "./cli/help.ts";
-import { listTools, renderToolList } from "./cli/tools_cmd.ts";
-import { renderDoctor, runDoctor } from "./cli/doctor.ts";
 import { createTerminalAsker } from "./cli/prompt.ts";
-import { runTrust } from "./cli/trust_cmd.ts";
-import { planMcpSandbox, runMcpCommand } from "./cli/mcp_cmd.ts";
 import { join } from "node:path";
-import { reexecUnderDeno } from "./sandbox/deno_flags.ts";
 import { isLoomError } from "./core/mod.ts";
-import { createProcessRunner } from "./sandbox/mod.ts";
 import { openToolHost } from "./tools/host.ts";
 import type { OpenedHost } from "./tools/host.ts";
 import { runTool } from "./tools/run.ts";
@@ -41,8 +35,11 @@ async function main(argv: string[]): Promise<number> {
       return await toolCommand(args);
     case "doctor":
       return await doctorCommand(args);
-    case "trust":
+    case "trust": {
+      // Each command's own modules load only when it runs: start-up stays small.
+      const { runTrust } = await import("./cli/trust_cmd.ts");
       return await runTrust({ root: projectRoot(args), home: homeDir(), status: args.status, out });
+    }
     case "mcp":
       return await mcpCommand(args, argv);
     default:
@@ -75,6 +72,7 @@ function open(args: CliArgs, interactive: boolean): Promise<OpenedHost> {
 }
 
 async function toolsCommand(args: CliArgs): Promise<number> {
+  const { listTools, renderToolList } = await import("./cli/tools_cmd.ts");
   const { host } = await open(args, false);
   const listing = listTools(host.tools);
   out(args.json ? JSON.stringify(listing, null, 2) + "\n" : renderToolList(listing));
@@ -123,8 +121,10 @@ async function toolCommand(args: CliArgs): Promise<number> {
   }
 }
 
-function mcpCommand(args: CliArgs, argv: string[]): Promise<number> {
-  return runMcpCommand({
+async function mcpCommand(args: CliArgs, argv: string[]): Promise<number> {
+  const { runMcpCommand } = await import("./cli/mcp_cmd.ts");
+  const { reexecUnderDeno } = await import("./sandbox/deno_flags.ts");
+  return await runMcpCommand({
     args,
     argv,
     env: Deno.env.toObject(),
@@ -145,6 +145,9 @@ function mcpCommand(args: CliArgs, argv: string[]): Promise<number> {
 }
 
 async function doctorCommand(args: CliArgs): Promise<number> {
+  const { renderDoctor, runDoctor } = await import("./cli/doctor.ts");
+  const { planMcpSandbox } = await import("./cli/mcp_cmd.ts");
+  const { createProcessRunner } = await import("./sandbox/mod.ts");
   let opened: OpenedHost;
   try {
     opened = await open(args, false);

@@ -63,15 +63,31 @@ export async function runDoctor(
   for (const tool of TOOLS) {
     checks.push(await probeVersion(probe, root, tool));
   }
-  checks.push({
-    name: "sandbox",
-    ok: opened.sandbox.mode === "bwrap",
-    detail: `${opened.sandbox.mode}: ${opened.sandbox.reason}`,
-    fix: opened.sandbox.mode === "bwrap"
-      ? undefined
-      : "shell commands run with your full user rights; install bubblewrap or see README troubleshooting",
-    severity: opened.sandbox.mode === "bwrap" ? undefined : "warning",
-  });
+  let sandbox: { mode: string; reason: string };
+  try {
+    const found = await opened.sandbox();
+    sandbox = { mode: found.mode, reason: found.reason };
+    checks.push({
+      name: "sandbox",
+      ok: found.mode === "bwrap",
+      detail: `${found.mode}: ${found.reason}`,
+      fix: found.mode === "bwrap"
+        ? undefined
+        : "shell commands run with your full user rights; install bubblewrap or see README troubleshooting",
+      severity: found.mode === "bwrap" ? undefined : "warning",
+    });
+  } catch (err) {
+    if (!isLoomError(err)) throw err;
+    sandbox = { mode: "unavailable", reason: err.message };
+    checks.push({
+      name: "sandbox",
+      ok: false,
+      detail: err.message,
+      fix:
+        'install bubblewrap, or set [sandbox] mode = "auto" to run unsandboxed where it is missing',
+      severity: "error",
+    });
+  }
   for (const error of loaded.rules.errors) {
     checks.push({
       name: "rules",
@@ -94,7 +110,7 @@ export async function runDoctor(
     version,
     deno: denoVersion,
     root,
-    sandbox: { ...opened.sandbox, network: host.context.config.sandbox.network },
+    sandbox: { ...sandbox, network: host.context.config.sandbox.network },
     searchEngine: opened.rgPath ? `ripgrep (${opened.rgPath})` : "built-in",
     configFiles: loaded.files,
     warnings: loaded.warnings,

@@ -13,3 +13,4 @@ export {
 export type { BwrapOptions } from "./bwrap.ts";
 export { findOnPath, probeWrapper, resolveSandbox } from "./detect.ts";
 export type { ResolvedSandbox, ResolveSandboxOptions } from "./detect.ts";
+export { createDeferredRunner } from "./deferred.ts";

@@ -3,7 +3,13 @@ import { loadConfig } from "../config/mod.ts";
 import type { DeepPartial, LoadedConfig, LoomConfig } from "../config/mod.ts";
 import { createPermissionEngine } from "../permissions/mod.ts";
 import type { Asker } from "../permissions/types.ts";
-import { createProcessRunner, findOnPath, resolveSandbox } from "../sandbox/mod.ts";
+import {
+  createDeferredRunner,
+  createProcessRunner,
+  findOnPath,
+  resolveSandbox,
+} from "../sandbox/mod.ts";
+import type { ResolvedSandbox } from "../sandbox/mod.ts";
 import { createPathGuard, ReadLedger } from "../workspace/mod.ts";
 import { createToolRegistry } from "./registry.ts";
 import type { ToolHost } from "./run.ts";
@@ -21,7 +27,8 @@ export interface OpenHostOptions {
 export interface OpenedHost {
   host: ToolHost;
   loaded: LoadedConfig;
-  sandbox: { mode: "bwrap" | "off"; reason: string };
+  /** Picks the OS sandbox on first call (probing bubblewrap); runs reuse the answer. */
+  sandbox: () => Promise<ResolvedSandbox>;
   rgPath: string | null;
 }
 
@@ -35,14 +42,20 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
     flags: options.flags,
   });
   const { config, rules } = loaded;
-  const sandbox = await resolveSandbox({
-    mode: config.sandbox.mode,
-    network: config.sandbox.network,
-    root: guard.root,
-    env: options.env,
-  });
-  if (sandbox.mode === "bwrap") await ensureDataDir(guard.root);
-  const runner = createProcessRunner({ wrapper: sandbox.wrapper, env: options.env });
+  let resolved: Promise<ResolvedSandbox> | undefined;
+  const sandbox = () =>
+    resolved ??= resolveSandbox({
+      mode: config.sandbox.mode,
+      network: config.sandbox.network,
+      root: guard.root,
+      env: options.env,
+    }).then(async (found) => {
+      if (found.mode === "bwrap") await ensureDataDir(guard.root);
+      return found;
+    });
+  const runner = createDeferredRunner(async () =>
+    createProcessRunner({ wrapper: (await sandbox()).wrapper, env: options.env })
+  );
   const permissions = createPermissionEngine({
     permissions: config.permissions,
     rules,
@@ -66,7 +79,7 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
       isReadDenied: (rel) => permissions.isReadDenied(rel),
     },
   };
-  return { host, loaded, sandbox: { mode: sandbox.mode, reason: sandbox.reason }, rgPath };
+  return { host, loaded, sandbox, rgPath };
 }
 
 /**

@@ -1,0 +1,22 @@
+import type { ProcessRunner } from "../core/mod.ts";
+
+/**
+ * A runner built on first use. Choosing the sandbox means probing bubblewrap (a process spawn),
+ * which calls that never start a child (reads, searches with the built-in engine) should not pay.
+ * `sandboxMode` reads "off" until the first run has resolved the real runner.
+ */
+export function createDeferredRunner(build: () => Promise<ProcessRunner>): ProcessRunner {
+  let built: Promise<ProcessRunner> | undefined;
+  let ready: ProcessRunner | undefined;
+  const get = () =>
+    built ??= build().then((runner) => {
+      ready = runner;
+      return runner;
+    });
+  return {
+    get sandboxMode() {
+      return ready?.sandboxMode ?? "off";
+    },
+    run: async (argv, options) => (await get()).run(argv, options),
+  };
+}
