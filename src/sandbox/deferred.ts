@@ -3,9 +3,13 @@ import type { ProcessRunner } from "../core/mod.ts";
 /**
  * A runner built on first use. Choosing the sandbox means probing bubblewrap (a process spawn),
  * which calls that never start a child (reads, searches with the built-in engine) should not pay.
- * `sandboxMode` reads "off" until the first run has resolved the real runner.
+ * Runs that opt out of the sandbox go straight to `unsandboxed`. `sandboxMode` reads "off" until
+ * the first sandboxed run has resolved the real runner.
  */
-export function createDeferredRunner(build: () => Promise<ProcessRunner>): ProcessRunner {
+export function createDeferredRunner(
+  build: () => Promise<ProcessRunner>,
+  unsandboxed: ProcessRunner,
+): ProcessRunner {
   let built: Promise<ProcessRunner> | undefined;
   let ready: ProcessRunner | undefined;
   const get = () =>
@@ -17,6 +21,7 @@ export function createDeferredRunner(build: () => Promise<ProcessRunner>): Proce
     get sandboxMode() {
       return ready?.sandboxMode ?? "off";
     },
-    run: async (argv, options) => (await get()).run(argv, options),
+    run: async (argv, options) =>
+      options.sandbox === false ? unsandboxed.run(argv, options) : (await get()).run(argv, options),
   };
 }

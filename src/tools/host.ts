@@ -53,8 +53,9 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
       if (found.mode === "bwrap") await ensureDataDir(guard.root);
       return found;
     });
-  const runner = createDeferredRunner(async () =>
-    createProcessRunner({ wrapper: (await sandbox()).wrapper, env: options.env })
+  const runner = createDeferredRunner(
+    async () => createProcessRunner({ wrapper: (await sandbox()).wrapper, env: options.env }),
+    createProcessRunner({ env: options.env }),
   );
   const permissions = createPermissionEngine({
     permissions: config.permissions,
