@@ -74,6 +74,63 @@ export async function searchRipgrep(
   }
 }
 
+/** Where and how `rg --files` should list. */
+export interface ListFilesOptions {
+  root: string;
+  startRel: string;
+  includeHidden: boolean;
+  runner: ProcessRunner;
+  signal: AbortSignal;
+}
+
+/**
+ * Lists the files ripgrep would search under `startRel` (.gitignore aware, hidden files only when
+ * asked, symlinks not followed), project-relative. Globs are left to the caller so that both
+ * engines match names the same way.
+ */
+export async function listFilesRipgrep(
+  rgPath: string,
+  options: ListFilesOptions,
+): Promise<string[]> {
+  const args = ["--files", "--null", "--no-config", "--no-require-git", "--no-ignore-global"];
+  args.push("--no-messages", "--glob=!.git", "--glob=!.loom");
+  if (options.includeHidden) args.push("--hidden");
+  args.push("--", options.startRel === "." ? "." : options.startRel);
+  const paths: string[] = [];
+  const decoder = new TextDecoder();
+  const parser = splitter("\0", (path) => {
+    if (path !== "") paths.push(path.startsWith("./") ? path.slice(2) : path);
+  });
+  const result = await options.runner.run([rgPath, ...args], {
+    cwd: options.root,
+    timeoutMs: TIMEOUT_MS,
+    signal: options.signal,
+    maxOutputBytes: KEPT_OUTPUT_BYTES,
+    sandbox: false,
+    onOutput: (stream, chunk) => {
+      if (stream === "stdout") parser.push(decoder.decode(chunk, { stream: true }));
+    },
+  });
+  if (result.cancelled) {
+    throw new LoomError("CANCELLED", `Cannot list "${options.startRel}": the call was cancelled`);
+  }
+  if (result.timedOut) {
+    throw new LoomError(
+      "TIMEOUT",
+      `Cannot list "${options.startRel}": ripgrep ran over ${TIMEOUT_MS / 1000}s; narrow the path`,
+    );
+  }
+  parser.push(decoder.decode());
+  parser.end();
+  if (result.code === 2 && paths.length === 0 && result.stderr.trim() !== "") {
+    throw new LoomError(
+      "UNAVAILABLE",
+      `Cannot list "${options.startRel}": ripgrep failed: ${result.stderr.trim()}`,
+    );
+  }
+  return paths;
+}
+
 /** The rg command line for a query (without the program). */
 export function rgArgs(query: SearchQuery): string[] {
   const args = ["--no-config", "--no-require-git", "--no-ignore-global", "--no-messages"];

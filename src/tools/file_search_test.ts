@@ -3,7 +3,7 @@ import { isLoomError } from "../core/mod.ts";
 import { createTempProject, type TempProject } from "../../tests/_lib/project.ts";
 import { createTestContext } from "../../tests/_lib/context.ts";
 import type { ToolContext } from "./define.ts";
-import { fileSearch } from "./file_search.ts";
+import { createFileSearchTool, fileSearch } from "./file_search.ts";
 
 async function find(args: Record<string, unknown>, ctx: ToolContext) {
   return await fileSearch.run(fileSearch.input.parse(args), ctx);
@@ -102,4 +102,55 @@ Deno.test("file_search refuses a file or a missing directory as its path", async
     find({ pattern: "*", path: "nope" }, ctx),
     (err) => isLoomError(err, "NOT_FOUND"),
   );
+});
+
+Deno.test("file_search lists the same files, in the same order, with ripgrep as with the built-in catalog", async () => {
+  await using project = await createTempProject({
+    ".gitignore": "build/\n*.log\n!keep.log\n",
+    "src/a.ts": "",
+    "src/b.test.ts": "",
+    "src/deep/c.ts": "",
+    "src/.hidden/h.ts": "",
+    ".config.ts": "",
+    "build/out.ts": "",
+    "debug.log": "",
+    "keep.log": "",
+    "docs/readme.md": "",
+    "docs/sub/.gitignore": "*.md\n",
+    "docs/sub/ignored.md": "",
+    "docs/sub/kept.txt": "",
+  });
+  await age(project, [
+    "src/a.ts",
+    "src/b.test.ts",
+    "src/deep/c.ts",
+    "src/.hidden/h.ts",
+    ".config.ts",
+    "keep.log",
+    "docs/readme.md",
+    "docs/sub/kept.txt",
+  ]);
+  const rgPath = new Deno.Command("sh", { args: ["-c", "command -v rg"] }).outputSync();
+  const rg = new TextDecoder().decode(rgPath.stdout).trim();
+  if (rg === "") throw new Error("this test needs ripgrep (apt-get install ripgrep)");
+  const withRg = createFileSearchTool({ rgPath: rg });
+  const ctx = await createTestContext(project.root);
+  const cases: Record<string, unknown>[] = [
+    { pattern: "*.ts" },
+    { pattern: "**", include_hidden: true },
+    { pattern: "**" },
+    { pattern: ["*.ts", "!*.test.ts"] },
+    { pattern: "src/**/*.ts" },
+    { pattern: "*", path: "docs" },
+    { pattern: "*.log" },
+    { pattern: "*.ts", limit: 2 },
+  ];
+  for (const args of cases) {
+    const builtin = await fileSearch.run(fileSearch.input.parse(args), ctx);
+    const ripgrep = await withRg.run(withRg.input.parse(args), ctx);
+    assert.deepEqual(ripgrep, builtin, JSON.stringify(args));
+  }
+  const all = await withRg.run(withRg.input.parse({ pattern: "**", include_hidden: true }), ctx);
+  assert.ok(!all.text.includes("build/") && !all.text.includes("debug.log"), all.text);
+  assert.ok(!all.text.includes("ignored.md") && all.text.includes("keep.log"), all.text);
 });

@@ -2,7 +2,7 @@ import type { Tool } from "./define.ts";
 import { fileRead } from "./file_read.ts";
 import { fileWrite } from "./file_write.ts";
 import { fileEdit } from "./file_edit.ts";
-import { fileSearch } from "./file_search.ts";
+import { createFileSearchTool } from "./file_search.ts";
 import { createContentSearchTool } from "./content_search.ts";
 import { directoryList } from "./directory_list.ts";
 import { shell } from "./shell.ts";
@@ -20,7 +20,7 @@ export function createToolRegistry(options: RegistryOptions): Map<string, Tool> 
     fileRead,
     fileWrite,
     fileEdit,
-    fileSearch,
+    createFileSearchTool({ rgPath: options.rgPath }),
     createContentSearchTool({ rgPath: options.rgPath }),
     directoryList,
     shell,

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { createTestContext } from "../_lib/context.ts";
 import { createContentSearchTool } from "../../src/tools/content_search.ts";
 import type { Tool, ToolContext } from "../../src/tools/define.ts";
-import { fileSearch } from "../../src/tools/file_search.ts";
+import { createFileSearchTool, fileSearch } from "../../src/tools/file_search.ts";
 
 const args = parseArgs({
   args: Deno.args,
@@ -207,6 +207,7 @@ if (import.meta.main) {
   const ctx = await createTestContext(root);
   const rgTool = createContentSearchTool({ rgPath: "rg" });
   const builtinTool = createContentSearchTool({ rgPath: null });
+  const rgFiles = createFileSearchTool({ rgPath: "rg" });
   console.log(`corpus: ${root} (${FILE_COUNT} files + 2000 ignored), median of ${RUNS} runs, ms`);
   console.log(
     "case               rg   cli-rg  ratio  cli-bi  ratio  rss-rg rss-bi | in-rg  in-bi",
@@ -221,10 +222,12 @@ if (import.meta.main) {
       cliRg = await timeCommand(cli, root, { NO_COLOR: "1" });
       cliBuiltin = await timeCommand(cli, root, { NO_COLOR: "1", LOOM_SEARCH_ENGINE: "builtin" });
     }
-    const inRg = await timeInProcess(c.tool === "file_search" ? fileSearch : rgTool, c.args, ctx);
-    const inBuiltin = c.tool === "file_search"
-      ? inRg
-      : await timeInProcess(builtinTool, c.args, ctx);
+    const inRg = await timeInProcess(c.tool === "file_search" ? rgFiles : rgTool, c.args, ctx);
+    const inBuiltin = await timeInProcess(
+      c.tool === "file_search" ? fileSearch : builtinTool,
+      c.args,
+      ctx,
+    );
     console.log(
       `${c.label.padEnd(16)} ${fmt(rg.ms)} ${fmt(cliRg.ms)} ${ratio(cliRg.ms, rg.ms)} ${
         fmt(cliBuiltin.ms)

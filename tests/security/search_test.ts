@@ -3,7 +3,7 @@ import { isLoomError } from "../../src/core/mod.ts";
 import { createContentSearchTool } from "../../src/tools/content_search.ts";
 import type { Tool, ToolContext } from "../../src/tools/define.ts";
 import { directoryList } from "../../src/tools/directory_list.ts";
-import { fileSearch } from "../../src/tools/file_search.ts";
+import { createFileSearchTool, fileSearch } from "../../src/tools/file_search.ts";
 import { rgArgs } from "../../src/tools/_rg.ts";
 import { createTempProject, type TempProject } from "../_lib/project.ts";
 import { createTestContext } from "../_lib/context.ts";
@@ -99,6 +99,18 @@ Deno.test("file_search and directory_list never list entries through a symlink o
     );
     await assert.rejects(
       call(directoryList, { path: "linked_root" }, ctx),
+      (err) => isLoomError(err, "OUTSIDE_PROJECT"),
+    );
+  }));
+
+Deno.test("file_search with ripgrep never lists entries through a symlink out of the project", () =>
+  withEscapes(async (_project, ctx) => {
+    if (!HAS_RG) throw new Error("this test needs ripgrep (apt-get install ripgrep)");
+    const withRg = createFileSearchTool({ rgPath: "rg" });
+    const found = await call(withRg, { pattern: "**", include_hidden: true }, ctx);
+    assert.equal(found.text, "inside.txt");
+    await assert.rejects(
+      call(withRg, { pattern: "*", path: "linked_dir" }, ctx),
       (err) => isLoomError(err, "OUTSIDE_PROJECT"),
     );
   }));
