@@ -11,7 +11,7 @@ export interface WideningItem {
 
 const ENDPOINT_KEY = /(^|_)(url|endpoint)$/i;
 
-/** Lists the settings that need trust: allow rules, auto-approve, servers, sandbox off, network, endpoints. */
+/** Lists the settings that need trust: allow rules, auto-approve, servers, sandbox off, network, provider endpoints and keys, other endpoints. */
 export function wideningInConfig(layer: ConfigLayer, text: string, file: string): WideningItem[] {
   const found: string[][] = [];
   const permissions = tableAt(layer, "permissions");
@@ -22,6 +22,12 @@ export function wideningInConfig(layer: ConfigLayer, text: string, file: string)
   for (const section of ["mcp", "lsp"]) {
     for (const name of Object.keys(tableAt(tableAt(layer, section), "servers"))) {
       found.push([section, "servers", name]);
+    }
+  }
+  // A provider entry decides where prompts (and which secret variable) are sent.
+  for (const [name, entry] of Object.entries(tableAt(layer, "providers"))) {
+    if (isTable(entry) && ("base_url" in entry || "api_key_env" in entry)) {
+      found.push(["providers", name]);
     }
   }
   const sandbox = tableAt(layer, "sandbox");

@@ -13,10 +13,26 @@ const lspServer = z.strictObject({
   languages: z.array(z.string()).default([]),
 });
 
+const providerEntry = z.object({
+  base_url: z.string().url().optional(),
+  api_key_env: z.string().min(1).optional(),
+  api: z.enum(["openai", "anthropic"]).optional(),
+});
+
+const modelEntry = z.object({
+  context_window: z.number().int().min(1).optional(),
+  max_output: z.number().int().min(1).optional(),
+  input_price: z.number().min(0).optional(),
+  output_price: z.number().min(0).optional(),
+  cache_read_price: z.number().min(0).optional(),
+  cache_write_price: z.number().min(0).optional(),
+  tools: z.boolean().optional(),
+});
+
 /** The whole of `.loom.toml` / `~/.loom/config.toml`, with defaults. Unknown keys are stripped (and warned about by the loader). */
 export const configSchema = z.object({
   model: z.object({
-    default: z.string().default("anthropic:claude-sonnet-4-5"),
+    default: z.string().default("anthropic:claude-sonnet-4-6"),
     weak: z.string().optional(),
     architect: z.string().optional(),
     editor: z.string().optional(),
@@ -29,7 +45,7 @@ export const configSchema = z.object({
   }).prefault({}),
   context: z.object({
     max_repo_map_tokens: z.number().int().min(0).max(200_000).default(2048),
-    max_decision_context_tokens: z.number().int().min(0).max(200_000).default(1500),
+    max_decision_context_tokens: z.number().int().min(0).max(200_000).default(1024),
     reserved_output_tokens: z.number().int().min(0).max(200_000).default(8192),
   }).prefault({}),
   mcp: z.object({
@@ -47,9 +63,16 @@ export const configSchema = z.object({
     mode: z.enum(["auto", "bwrap", "off"]).default("auto"),
     network: z.boolean().default(false),
   }).prefault({}),
+  graph: z.object({
+    stale_days: z.number().int().min(1).max(3650).default(14),
+  }).prefault({}),
   shell: z.object({
     timeout_seconds: z.number().int().min(1).max(600).default(120),
   }).prefault({}),
+  /** `[providers.NAME]`: endpoints and key variables, for built-in providers or new ones. */
+  providers: z.record(z.string(), providerEntry).default({}),
+  /** `[models."provider:model"]`: catalog overrides (prices in dollars per million tokens). */
+  models: z.record(z.string(), modelEntry).default({}),
 });
 
 /** Effective configuration after merging every source. */

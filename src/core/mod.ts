@@ -11,3 +11,20 @@ export { capOutput, truncateLines } from "./truncate.ts";
 export type { CappedOutput } from "./truncate.ts";
 export { toPosix } from "./paths.ts";
 export type { Clock, ProcessRunner, RunOptions, RunResult } from "./ports.ts";
+export { estimateTokens } from "./tokens.ts";
+export type {
+  FinishReason,
+  ImagePart,
+  LanguageModel,
+  Message,
+  ModelCapabilities,
+  ModelInfo,
+  ModelPrices,
+  ModelRequest,
+  StreamPart,
+  TextPart,
+  ToolDefinition,
+  ToolResultPart,
+  ToolUsePart,
+  Usage,
+} from "./model.ts";

@@ -1,0 +1,110 @@
+// Anthropic stream events → normalised parts. Pure: state lives in the converter object.
+import type { FinishReason, Usage } from "../../core/mod.ts";
+import type { Converter } from "../retry.ts";
+import { endToolCall } from "../tool_args.ts";
+
+/** The subset of Anthropic's raw stream events the converter reads. */
+export interface AnthropicEvent {
+  type: string;
+  index?: number;
+  message?: { usage?: AnthropicUsage };
+  content_block?: { type: string; id?: string; name?: string; text?: string };
+  delta?: {
+    type?: string;
+    text?: string;
+    partial_json?: string;
+    stop_reason?: string | null;
+  };
+  usage?: AnthropicUsage;
+}
+
+interface AnthropicUsage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+}
+
+const REASONS: Record<string, FinishReason> = {
+  end_turn: "stop",
+  stop_sequence: "stop",
+  tool_use: "tool_calls",
+  max_tokens: "length",
+  model_context_window_exceeded: "length",
+  refusal: "content_filter",
+};
+
+/** A converter for one Anthropic message stream. */
+export function createAnthropicConverter(): Converter<AnthropicEvent> {
+  const tools = new Map<number, { id: string; name: string; args: string }>();
+  const usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  let stopReason: string | null | undefined;
+  let stopped = false;
+
+  function addUsage(u: AnthropicUsage | undefined): void {
+    if (!u) return;
+    // message_delta repeats the counts cumulatively, so take the latest value, not a sum.
+    if (u.input_tokens != null) usage.input = u.input_tokens;
+    if (u.output_tokens != null) usage.output = u.output_tokens;
+    if (u.cache_read_input_tokens != null) usage.cacheRead = u.cache_read_input_tokens;
+    if (u.cache_creation_input_tokens != null) usage.cacheWrite = u.cache_creation_input_tokens;
+  }
+
+  return {
+    push(event) {
+      const index = event.index ?? 0;
+      switch (event.type) {
+        case "message_start":
+          addUsage(event.message?.usage);
+          return [];
+        case "content_block_start": {
+          const block = event.content_block;
+          if (block?.type === "tool_use") {
+            const call = { id: block.id ?? `toolu_${index}`, name: block.name ?? "", args: "" };
+            tools.set(index, call);
+            return [{ type: "tool-call-start", id: call.id, name: call.name }];
+          }
+          if (block?.type === "text" && block.text) {
+            return [{ type: "text-delta", text: block.text }];
+          }
+          return [];
+        }
+        case "content_block_delta": {
+          const delta = event.delta;
+          if (delta?.type === "text_delta" && delta.text) {
+            return [{ type: "text-delta", text: delta.text }];
+          }
+          const call = tools.get(index);
+          if (delta?.type === "input_json_delta" && call && delta.partial_json) {
+            call.args += delta.partial_json;
+            return [{ type: "tool-call-delta", id: call.id, argsDelta: delta.partial_json }];
+          }
+          return [];
+        }
+        case "content_block_stop": {
+          const call = tools.get(index);
+          if (!call) return [];
+          tools.delete(index);
+          return [endToolCall(call.id, call.name, call.args)];
+        }
+        case "message_delta":
+          if (event.delta?.stop_reason !== undefined) stopReason = event.delta.stop_reason;
+          addUsage(event.usage);
+          return [];
+        case "message_stop":
+          stopped = true;
+          return [];
+        default:
+          return [];
+      }
+    },
+    end() {
+      if (!stopped) return undefined;
+      const reason = REASONS[stopReason ?? ""] ?? "other";
+      return [
+        { type: "usage", usage: { ...usage } },
+        { type: "finish", reason, raw: stopReason ?? undefined },
+      ];
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// The Anthropic adapter: the real SDK, our retries, pure converters either side.
+import Anthropic from "@anthropic-ai/sdk";
+import type { LanguageModel, ModelInfo, ModelRequest, StreamPart } from "../../core/mod.ts";
+import type { Fault } from "../faults.ts";
+import { type RetryPolicy, streamWithRetries } from "../retry.ts";
+import { type AnthropicEvent, createAnthropicConverter } from "./events.ts";
+import { toAnthropicRequest } from "./request.ts";
+
+/** What the Anthropic adapter needs; nothing is read from the environment. */
+export interface AnthropicModelOptions {
+  info: ModelInfo;
+  apiKey: string;
+  baseURL: string;
+  /** Named in error advice (e.g. `ANTHROPIC_API_KEY`). */
+  keyEnv?: string;
+  fetch?: typeof fetch;
+  retry?: RetryPolicy;
+}
+
+/** A LanguageModel on Anthropic's Messages API, with prompt caching. */
+export function createAnthropicModel(options: AnthropicModelOptions): LanguageModel {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    authToken: null,
+    webhookKey: null,
+    baseURL: options.baseURL,
+    maxRetries: 0,
+    // Failures reach the caller as error parts; the SDK must not also print them.
+    logLevel: "off",
+    // Our idle timeout governs; the SDK's would also cut long healthy streams.
+    timeout: 60 * 60 * 1000,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  return {
+    info: options.info,
+    capabilities: { tools: options.info.tools, images: true, promptCaching: true },
+    stream(request: ModelRequest, { signal }: { signal?: AbortSignal } = {}) {
+      const body = toAnthropicRequest(request, options.info);
+      return streamWithRetries<AnthropicEvent>(
+        {
+          modelId: options.info.id,
+          keyEnv: options.keyEnv,
+          converter: createAnthropicConverter,
+          toFault: anthropicFault,
+          async open(attemptSignal) {
+            const stream = await client.messages.create(body, { signal: attemptSignal });
+            return stream as AsyncIterable<AnthropicEvent>;
+          },
+        },
+        options.retry,
+        signal,
+      ) as AsyncIterable<StreamPart>;
+    },
+  };
+}
+
+/** Maps the SDK's errors to faults. */
+export function anthropicFault(err: unknown): Fault {
+  if (err instanceof Anthropic.APIUserAbortError) return { kind: "abort", message: "" };
+  if (err instanceof Anthropic.APIConnectionTimeoutError) {
+    return { kind: "timeout", message: err.message, cause: err };
+  }
+  if (err instanceof Anthropic.APIConnectionError) {
+    return { kind: "connection", message: causeMessage(err), cause: err };
+  }
+  if (err instanceof Anthropic.APIError) {
+    const body = err.error as { error?: { type?: string; message?: string } } | undefined;
+    return {
+      kind: err.status === undefined ? "stream-error" : "http",
+      status: err.status,
+      type: err.type ?? body?.error?.type,
+      message: body?.error?.message ?? err.message,
+      headers: err.headers,
+      cause: err,
+    };
+  }
+  if (err instanceof SyntaxError) return { kind: "malformed", message: err.message, cause: err };
+  return { kind: "connection", message: causeMessage(err), cause: err };
+}
+
+function causeMessage(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause;
+  const text = cause instanceof Error
+    ? cause.message
+    : err instanceof Error
+    ? err.message
+    : String(err);
+  return text;
+}

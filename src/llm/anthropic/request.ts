@@ -1,0 +1,109 @@
+// Loom messages → an Anthropic Messages request, with prompt-cache breakpoints. Pure.
+import type Anthropic from "@anthropic-ai/sdk";
+import type { Message, ModelInfo, ModelRequest } from "../../core/mod.ts";
+
+type Block = Anthropic.ContentBlockParam;
+const EPHEMERAL = { type: "ephemeral" } as const;
+
+/**
+ * Builds the streaming request. Cache breakpoints (at most four) go on the last system block,
+ * the last tool, the last message and the user turn before it, so each call reads the prefix
+ * the previous call wrote. `temperature` is not sent: this API version has no sampling parameters.
+ */
+export function toAnthropicRequest(
+  request: ModelRequest,
+  info: ModelInfo,
+): Anthropic.MessageCreateParamsStreaming {
+  const system: Anthropic.TextBlockParam[] = request.messages
+    .filter((m): m is Extract<Message, { role: "system" }> => m.role === "system")
+    .filter((m) => m.content !== "")
+    .map((m) => ({ type: "text", text: m.content }));
+  if (system.length > 0) system[system.length - 1].cache_control = EPHEMERAL;
+
+  const tools: Anthropic.Tool[] = (request.tools ?? []).map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    input_schema: tool.inputSchema as Anthropic.Tool.InputSchema,
+  }));
+  if (tools.length > 0) tools[tools.length - 1].cache_control = EPHEMERAL;
+
+  const messages = toAnthropicMessages(request.messages);
+  markCacheBreakpoints(messages);
+  return {
+    model: info.model,
+    max_tokens: request.maxTokens ?? Math.min(info.maxOutput, 8192),
+    stream: true,
+    ...(system.length > 0 ? { system } : {}),
+    ...(tools.length > 0 ? { tools } : {}),
+    messages,
+  };
+}
+
+/** Converts the non-system messages, merging neighbours of the same role as the API wants. */
+export function toAnthropicMessages(messages: Message[]): Anthropic.MessageParam[] {
+  const out: { role: "user" | "assistant"; content: Block[] }[] = [];
+  for (const message of messages) {
+    if (message.role === "system") continue;
+    const role = message.role === "assistant" ? "assistant" : "user";
+    const blocks = toBlocks(message);
+    if (blocks.length === 0) continue;
+    const last = out[out.length - 1];
+    if (last?.role === role) last.content.push(...blocks);
+    else out.push({ role, content: blocks });
+  }
+  return out;
+}
+
+function toBlocks(message: Exclude<Message, { role: "system" }>): Block[] {
+  if (typeof message.content === "string") {
+    return message.content === "" ? [] : [{ type: "text", text: message.content }];
+  }
+  const blocks: Block[] = [];
+  for (const part of message.content) {
+    switch (part.type) {
+      case "text":
+        if (part.text !== "") blocks.push({ type: "text", text: part.text });
+        break;
+      case "image":
+        blocks.push({
+          type: "image",
+          source: {
+            type: "base64",
+            media_type: part.mediaType as Anthropic.Base64ImageSource["media_type"],
+            data: part.data,
+          },
+        });
+        break;
+      case "tool_use":
+        blocks.push({ type: "tool_use", id: part.id, name: part.name, input: part.input });
+        break;
+      case "tool_result":
+        blocks.push({
+          type: "tool_result",
+          tool_use_id: part.toolUseId,
+          content: part.content,
+          ...(part.isError ? { is_error: true } : {}),
+        });
+        break;
+    }
+  }
+  return blocks;
+}
+
+function markCacheBreakpoints(messages: Anthropic.MessageParam[]): void {
+  const last = messages.length - 1;
+  if (last < 0) return;
+  mark(messages[last]);
+  for (let i = last - 1; i >= 0; i--) {
+    if (messages[i].role === "user") {
+      mark(messages[i]);
+      return;
+    }
+  }
+}
+
+function mark(message: Anthropic.MessageParam): void {
+  const blocks = message.content as Block[];
+  const block = blocks[blocks.length - 1] as { cache_control?: unknown };
+  block.cache_control = EPHEMERAL;
+}

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import type { StreamPart } from "../core/mod.ts";
+import { reply, startFakeLlm } from "../../tests/_lib/fake_llm.ts";
+import { createAnthropicConverter } from "./anthropic/events.ts";
+import { createOpenAIConverter } from "./openai/chunks.ts";
+import { createModel } from "./mod.ts";
+import type { Converter } from "./retry.ts";
+
+const FIXTURES = new URL("../../fixtures/llm/", import.meta.url);
+
+/** Events of an SSE body as the SDKs hand them on: pings and `[DONE]` dropped, data parsed. */
+function sseEvents(body: string): unknown[] {
+  const events: unknown[] = [];
+  for (const frame of body.split("\n\n")) {
+    const lines = frame.split("\n");
+    const event = lines.find((l) => l.startsWith("event: "))?.slice(7);
+    const data = lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+    if (!data || data === "[DONE]" || event === "ping") continue;
+    events.push(JSON.parse(data));
+  }
+  return events;
+}
+
+function convert<E>(converter: Converter<E>, events: unknown[]): StreamPart[] | "incomplete" {
+  const parts = events.flatMap((e) => converter.push(e as E));
+  const tail = converter.end();
+  return tail ? [...parts, ...tail] : "incomplete";
+}
+
+const TABLE: [string, "anthropic" | "openai"][] = [
+  ["anthropic_thinking_tools", "anthropic"],
+  ["anthropic_text_max_tokens", "anthropic"],
+  ["openai_parallel_tools", "openai"],
+  ["openai_text", "openai"],
+  ["gemini_tool_call", "openai"],
+  ["deepseek_cache_hit", "openai"],
+  ["groq_x_groq_usage", "openai"],
+];
+
+for (const [name, api] of TABLE) {
+  Deno.test(`the ${api} converter turns the recorded ${name} stream into its golden parts`, async () => {
+    const body = await Deno.readTextFile(new URL(`${name}.sse`, FIXTURES));
+    const converter = api === "anthropic" ? createAnthropicConverter() : createOpenAIConverter();
+    const parts = convert(converter as Converter<unknown>, sseEvents(body));
+    const golden = new URL(`${name}.parts.json`, FIXTURES);
+    if (Deno.env.get("UPDATE_GOLDEN") === "1") {
+      await Deno.writeTextFile(golden, JSON.stringify(parts, null, 2) + "\n");
+    }
+    assert.deepEqual(parts, JSON.parse(await Deno.readTextFile(golden)));
+  });
+}
+
+Deno.test("a stream that stops before message_stop or finish_reason converts to incomplete", () => {
+  const anthropic = createAnthropicConverter();
+  anthropic.push({ type: "message_start", message: { usage: { input_tokens: 3 } } });
+  assert.equal(anthropic.end(), undefined);
+  const openai = createOpenAIConverter();
+  openai.push({ choices: [{ delta: { content: "half" }, finish_reason: null }] });
+  assert.equal(openai.end(), undefined);
+});
+
+Deno.test("tool-call-end carries undefined input when the arguments are not a JSON object", () => {
+  const c = createOpenAIConverter();
+  c.push({
+    choices: [{
+      delta: { tool_calls: [{ index: 0, id: "c1", function: { name: "x", arguments: "[1," } }] },
+    }],
+  });
+  const parts = c.push({ choices: [{ delta: {}, finish_reason: "tool_calls" }] });
+  assert.deepEqual(parts, [{
+    type: "tool-call-end",
+    id: "c1",
+    name: "x",
+    input: undefined,
+    argsText: "[1,",
+  }]);
+});
+
+for (
+  const [name, api] of [["anthropic_thinking_tools", "anthropic"], [
+    "openai_parallel_tools",
+    "openai",
+  ]]
+) {
+  Deno.test(`replaying ${name} through the real ${api} SDK gives the converter's golden parts`, async () => {
+    await using llm = await startFakeLlm();
+    llm.enqueue(reply.raw(await Deno.readTextFile(new URL(`${name}.sse`, FIXTURES))));
+    const model = createModel(
+      api === "anthropic" ? "anthropic:claude-sonnet-4-6" : "openai:gpt-5",
+      {
+        env: llm.env(),
+      },
+    );
+    const parts: StreamPart[] = [];
+    for await (const part of model.stream({ messages: [{ role: "user", content: "go" }] })) {
+      parts.push(part);
+    }
+    const golden = JSON.parse(await Deno.readTextFile(new URL(`${name}.parts.json`, FIXTURES)));
+    assert.deepEqual(parts, golden);
+  });
+}

@@ -1,0 +1,67 @@
+// `provider:model` + config + environment → a LanguageModel. The one place adapters are chosen.
+import type { LanguageModel } from "../core/mod.ts";
+import { createAnthropicModel } from "./anthropic/model.ts";
+import { lookupModel, type ModelOverride } from "./catalog.ts";
+import { parseModelId } from "./model_id.ts";
+import { createOpenAIModel } from "./openai/model.ts";
+import { type ProviderSettings, resolveProvider } from "./providers.ts";
+import type { RetryPolicy } from "./retry.ts";
+
+/** The parts of LoomConfig the provider layer reads (structural, so llm need not import config). */
+export interface LlmConfig {
+  providers?: Record<string, ProviderSettings>;
+  models?: Record<string, ModelOverride>;
+}
+
+/** Everything outside the process that choosing a model depends on. */
+export interface CreateModelOptions {
+  /** Environment variables (keys, `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`). */
+  env: Record<string, string | undefined>;
+  config?: LlmConfig;
+  fetch?: typeof fetch;
+  retry?: RetryPolicy;
+  /** Hears warnings such as an unknown model running on conservative defaults. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Builds the model for `provider:model`. Throws USAGE for a malformed string and CONFIG for an
+ * unknown provider or a missing key, each saying what to do.
+ *
+ * @example createModel("anthropic:claude-sonnet-4-5", { env: { ANTHROPIC_API_KEY: "sk-..." } })
+ */
+export function createModel(modelString: string, options: CreateModelOptions): LanguageModel {
+  const id = parseModelId(modelString);
+  const info = lookupModel(id, options.config?.models);
+  const resolved = resolveProvider(info.id, id.provider, options.env, options.config?.providers);
+  if (!info.known) {
+    options.onWarning?.(
+      `Model "${info.id}" is not in Loom's catalog: assuming a ${info.contextWindow}-token context, ` +
+        `${info.maxOutput} output tokens and no price; set [models."${info.id}"] to correct it`,
+    );
+  }
+  const common = {
+    info,
+    baseURL: resolved.baseURL,
+    keyEnv: resolved.spec.apiKeyEnv,
+    fetch: options.fetch,
+    retry: options.retry,
+  };
+  const spec = resolved.spec;
+  const model = spec.api === "anthropic"
+    ? createAnthropicModel({ ...common, apiKey: resolved.apiKey ?? "no-key" })
+    : createOpenAIModel({
+      ...common,
+      apiKey: resolved.apiKey,
+      quirks: { maxTokensField: spec.maxTokensField },
+    });
+  return {
+    info,
+    capabilities: {
+      tools: info.tools,
+      images: spec.images ?? false,
+      promptCaching: spec.promptCaching ?? false,
+    },
+    stream: (request, streamOptions) => model.stream(request, streamOptions),
+  };
+}

@@ -1,0 +1,126 @@
+// Which provider failures are worth another attempt, and what to tell the person when not.
+import { LoomError } from "../core/mod.ts";
+
+/** A failure seen by an adapter, stripped of SDK classes. */
+export interface Fault {
+  kind: "http" | "stream-error" | "connection" | "timeout" | "malformed" | "incomplete" | "abort";
+  status?: number;
+  /** The provider's error type, e.g. `overloaded_error`, `rate_limit_error`. */
+  type?: string;
+  message: string;
+  headers?: Headers;
+  cause?: unknown;
+}
+
+/** The verdict on a fault. */
+export interface Judgement {
+  retryable: boolean;
+  /** From `retry-after-ms` / `retry-after` when the provider sent one. */
+  retryAfterMs?: number;
+  error: LoomError;
+}
+
+const RETRYABLE_TYPES = new Set([
+  "overloaded_error",
+  "rate_limit_error",
+  "api_error",
+  "server_error",
+]);
+
+/** Judges a fault for model `modelId` whose key lives in `keyEnv` (for the advice). */
+export function judgeFault(fault: Fault, modelId: string, keyEnv?: string): Judgement {
+  const head = `Cannot call "${modelId}"`;
+  const status = fault.status;
+  const details = { status, type: fault.type, kind: fault.kind };
+  const make = (code: "PROVIDER" | "TIMEOUT" | "CANCELLED", why: string) =>
+    new LoomError(code, `${head}: ${why}`, { cause: fault.cause, details });
+  const retryAfterMs = fault.headers ? parseRetryAfter(fault.headers) : undefined;
+  const said = fault.message ? ` (${oneLine(fault.message)})` : "";
+  switch (fault.kind) {
+    case "abort":
+      return { retryable: false, error: make("CANCELLED", "cancelled") };
+    case "timeout":
+      return { retryable: true, error: make("TIMEOUT", "the provider stopped answering") };
+    case "connection":
+      return { retryable: true, error: make("PROVIDER", `connection failed${said}`) };
+    case "malformed":
+      return { retryable: true, error: make("PROVIDER", `the stream was malformed${said}`) };
+    case "incomplete":
+      return { retryable: true, error: make("PROVIDER", "the stream ended before the reply did") };
+  }
+  if (status === 429 || fault.type === "rate_limit_error") {
+    return {
+      retryable: true,
+      retryAfterMs,
+      error: make("PROVIDER", `rate limited${said}; wait or raise your limit`),
+    };
+  }
+  if (status === 529 || fault.type === "overloaded_error") {
+    return {
+      retryable: true,
+      retryAfterMs,
+      error: make("PROVIDER", `the provider is overloaded${said}`),
+    };
+  }
+  if (status === undefined) {
+    const retryable = RETRYABLE_TYPES.has(fault.type ?? "");
+    return {
+      retryable,
+      retryAfterMs,
+      error: make("PROVIDER", `the provider reported an error${said}`),
+    };
+  }
+  if (status >= 500 || status === 408 || status === 409) {
+    return {
+      retryable: true,
+      retryAfterMs,
+      error: make("PROVIDER", `provider error ${status}${said}`),
+    };
+  }
+  if (status === 401 || status === 403) {
+    const fix = keyEnv ? `; check ${keyEnv}` : "; check the key for this provider";
+    return {
+      retryable: false,
+      error: make("PROVIDER", `the API key was refused (${status})${said}${fix}`),
+    };
+  }
+  if (status === 404) {
+    return {
+      retryable: false,
+      error: make(
+        "PROVIDER",
+        `the provider does not know this model (404)${said}; check the model name`,
+      ),
+    };
+  }
+  if (status === 413) {
+    return {
+      retryable: false,
+      error: make("PROVIDER", `the request is too large (413)${said}; compact the history`),
+    };
+  }
+  return {
+    retryable: false,
+    error: make("PROVIDER", `the provider refused the request (${status})${said}`),
+  };
+}
+
+/**
+ * Milliseconds to wait from `retry-after-ms`, or `retry-after` in seconds or as an HTTP date.
+ *
+ * @example parseRetryAfter(new Headers({ "retry-after": "2" })) // 2000
+ */
+export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
+  const ms = Number(headers.get("retry-after-ms"));
+  if (headers.has("retry-after-ms") && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get("retry-after")?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 300 ? flat.slice(0, 297) + "..." : flat;
+}

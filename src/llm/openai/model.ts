@@ -1,0 +1,90 @@
+// The OpenAI adapter (OpenAI itself and every compatible server): the real SDK, our retries.
+import OpenAI from "openai";
+import type { LanguageModel, ModelInfo, ModelRequest, StreamPart } from "../../core/mod.ts";
+import type { Fault } from "../faults.ts";
+import { type RetryPolicy, streamWithRetries } from "../retry.ts";
+import { createOpenAIConverter, type OpenAIChunk } from "./chunks.ts";
+import { type OpenAIQuirks, toOpenAIRequest } from "./request.ts";
+
+/** What the OpenAI adapter needs; nothing is read from the environment. */
+export interface OpenAIModelOptions {
+  info: ModelInfo;
+  /** Undefined for keyless local servers. */
+  apiKey?: string;
+  baseURL: string;
+  keyEnv?: string;
+  quirks?: OpenAIQuirks;
+  fetch?: typeof fetch;
+  retry?: RetryPolicy;
+}
+
+/** A LanguageModel on the Chat Completions API; cached prompt tokens are reported as cache reads. */
+export function createOpenAIModel(options: OpenAIModelOptions): LanguageModel {
+  const client = new OpenAI({
+    // Local servers take any key; the SDK refuses to start without one.
+    apiKey: options.apiKey ?? "no-key",
+    organization: null,
+    project: null,
+    webhookSecret: null,
+    baseURL: options.baseURL,
+    maxRetries: 0,
+    // Failures reach the caller as error parts; the SDK must not also print them.
+    logLevel: "off",
+    timeout: 60 * 60 * 1000,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  return {
+    info: options.info,
+    capabilities: { tools: options.info.tools, images: true, promptCaching: false },
+    stream(request: ModelRequest, { signal }: { signal?: AbortSignal } = {}) {
+      const body = toOpenAIRequest(request, options.info, options.quirks);
+      return streamWithRetries<OpenAIChunk>(
+        {
+          modelId: options.info.id,
+          keyEnv: options.keyEnv,
+          converter: createOpenAIConverter,
+          toFault: openAIFault,
+          async open(attemptSignal) {
+            const stream = await client.chat.completions.create(body, { signal: attemptSignal });
+            return stream as AsyncIterable<OpenAIChunk>;
+          },
+        },
+        options.retry,
+        signal,
+      ) as AsyncIterable<StreamPart>;
+    },
+  };
+}
+
+/** Maps the SDK's errors to faults. */
+export function openAIFault(err: unknown): Fault {
+  if (err instanceof OpenAI.APIUserAbortError) return { kind: "abort", message: "" };
+  if (err instanceof OpenAI.APIConnectionTimeoutError) {
+    return { kind: "timeout", message: err.message, cause: err };
+  }
+  if (err instanceof OpenAI.APIConnectionError) {
+    return { kind: "connection", message: causeMessage(err), cause: err };
+  }
+  if (err instanceof OpenAI.APIError) {
+    const body = err.error as
+      | { type?: string; code?: string | number; message?: string }
+      | undefined;
+    const code = typeof body?.code === "number" ? body.code : Number(body?.code);
+    return {
+      kind: err.status === undefined ? "stream-error" : "http",
+      // An error inside a 200 stream carries its status (if any) in the body.
+      status: err.status ?? (Number.isInteger(code) && code >= 400 ? code : undefined),
+      type: err.type ?? body?.type ?? undefined,
+      message: body?.message ?? err.message,
+      headers: err.headers,
+      cause: err,
+    };
+  }
+  if (err instanceof SyntaxError) return { kind: "malformed", message: err.message, cause: err };
+  return { kind: "connection", message: causeMessage(err), cause: err };
+}
+
+function causeMessage(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause;
+  return cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import type { Message, ToolDefinition } from "../../core/mod.ts";
+import { collect, reply, startFakeLlm, textOf } from "../../../tests/_lib/fake_llm.ts";
+import { createModel } from "../mod.ts";
+
+const TOOLS: ToolDefinition[] = [
+  {
+    name: "file_read",
+    description: "Read a file",
+    inputSchema: { type: "object", properties: { path: { type: "string" } } },
+  },
+];
+
+Deno.test("the OpenAI adapter streams parallel tool calls split across chunks through the real SDK", async () => {
+  await using llm = await startFakeLlm();
+  llm.enqueue(reply.toolCalls([
+    { name: "file_read", input: { path: "a.ts" }, id: "call_a" },
+    { name: "file_read", input: { path: "b.ts" }, id: "call_b" },
+  ], { text: "Both.", chunks: 2 }));
+  const model = createModel("openai:gpt-5", { env: llm.env() });
+  const parts = await collect(model, {
+    messages: [{ role: "user", content: "read" }],
+    tools: TOOLS,
+  });
+  assert.equal(textOf(parts), "Both.");
+  const ends = parts.flatMap((p) => (p.type === "tool-call-end" ? [[p.id, p.input]] : []));
+  assert.deepEqual(ends, [["call_a", { path: "a.ts" }], ["call_b", { path: "b.ts" }]]);
+  assert.deepEqual(parts.at(-1), { type: "finish", reason: "tool_calls", raw: "tool_calls" });
+  const body = llm.requests[0].body;
+  assert.equal(llm.requests[0].headers.authorization, "Bearer sk-fake");
+  assert.deepEqual(body.stream_options, { include_usage: true });
+  assert.equal(body.max_completion_tokens, 8192);
+  assert.deepEqual(body.tools[0], {
+    type: "function",
+    function: { name: "file_read", description: "Read a file", parameters: TOOLS[0].inputSchema },
+  });
+});
+
+Deno.test("the OpenAI request carries assistant tool calls and one tool message per result", async () => {
+  await using llm = await startFakeLlm();
+  llm.enqueue(reply.text("ok"));
+  const model = createModel("openai:gpt-4.1", { env: llm.env() });
+  const messages: Message[] = [
+    { role: "system", content: "sys" },
+    { role: "user", content: "go" },
+    {
+      role: "assistant",
+      content: [
+        { type: "tool_use", id: "c1", name: "file_read", input: { path: "a" } },
+        { type: "tool_use", id: "c2", name: "file_read", input: { path: "b" } },
+      ],
+    },
+    {
+      role: "tool",
+      content: [
+        { type: "tool_result", toolUseId: "c1", content: "A" },
+        { type: "tool_result", toolUseId: "c2", content: "no such file", isError: true },
+      ],
+    },
+  ];
+  await collect(model, { messages, tools: TOOLS });
+  assert.deepEqual(llm.requests[0].body.messages, [
+    { role: "system", content: "sys" },
+    { role: "user", content: "go" },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [
+        { id: "c1", type: "function", function: { name: "file_read", arguments: '{"path":"a"}' } },
+        { id: "c2", type: "function", function: { name: "file_read", arguments: '{"path":"b"}' } },
+      ],
+    },
+    { role: "tool", tool_call_id: "c1", content: "A" },
+    { role: "tool", tool_call_id: "c2", content: "no such file" },
+  ]);
+});
+
+Deno.test("OpenAI cached prompt tokens are reported as cache reads and not as input", async () => {
+  await using llm = await startFakeLlm();
+  llm.enqueue(reply.text("one"), reply.text("two"));
+  const model = createModel("openai:gpt-5", { env: llm.env() });
+  const history: Message[] = [{ role: "system", content: "long prompt ".repeat(200) }, {
+    role: "user",
+    content: "q1",
+  }];
+  await collect(model, { messages: history });
+  history.push({ role: "assistant", content: "one" }, { role: "user", content: "q2" });
+  const parts = await collect(model, { messages: history });
+  const usage = parts.find((p) => p.type === "usage");
+  const served = llm.requests[1].usage!;
+  assert.ok(served.cacheRead > 0);
+  assert.deepEqual(usage, {
+    type: "usage",
+    usage: {
+      input: served.input,
+      output: served.output,
+      cacheRead: served.cacheRead,
+      cacheWrite: 0,
+    },
+  });
+});
+
+Deno.test("a user-defined OpenAI-compatible provider uses its base_url, key variable and max_tokens", async () => {
+  await using llm = await startFakeLlm();
+  llm.enqueue(reply.text("local answer"));
+  const model = createModel("corp:coder-7b", {
+    env: { CORP_KEY: "corp-secret" },
+    config: {
+      providers: { corp: { base_url: llm.openaiURL, api_key_env: "CORP_KEY" } },
+      models: { "corp:coder-7b": { context_window: 65_536 } },
+    },
+  });
+  assert.equal(
+    textOf(await collect(model, { messages: [{ role: "user", content: "hi" }] })),
+    "local answer",
+  );
+  assert.equal(llm.requests[0].headers.authorization, "Bearer corp-secret");
+  assert.equal(llm.requests[0].body.model, "coder-7b");
+  assert.equal(llm.requests[0].body.max_tokens, 4096);
+  assert.equal(llm.requests[0].body.max_completion_tokens, undefined);
+  assert.equal(model.info.contextWindow, 65_536);
+});
+
+Deno.test("a keyless local provider (ollama) works without any key variable", async () => {
+  await using llm = await startFakeLlm();
+  llm.enqueue(reply.text("from ollama"));
+  const model = createModel("ollama:qwen3:8b", {
+    env: {},
+    config: { providers: { ollama: { base_url: llm.openaiURL } } },
+  });
+  assert.equal(
+    textOf(await collect(model, { messages: [{ role: "user", content: "hi" }] })),
+    "from ollama",
+  );
+  assert.equal(llm.requests[0].body.model, "qwen3:8b");
+  assert.equal(model.info.prices.input, 0);
+});

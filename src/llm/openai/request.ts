@@ -1,0 +1,85 @@
+// Loom messages → an OpenAI Chat Completions request. Pure.
+import type OpenAI from "openai";
+import type { Message, ModelInfo, ModelRequest } from "../../core/mod.ts";
+
+type Param = OpenAI.ChatCompletionMessageParam;
+
+/** Request quirks of one OpenAI-compatible server. */
+export interface OpenAIQuirks {
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
+}
+
+/** Builds the streaming request; usage is asked for in the last chunk. */
+export function toOpenAIRequest(
+  request: ModelRequest,
+  info: ModelInfo,
+  quirks: OpenAIQuirks = {},
+): OpenAI.ChatCompletionCreateParamsStreaming {
+  const tools: OpenAI.ChatCompletionTool[] = (request.tools ?? []).map((tool) => ({
+    type: "function",
+    function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
+  }));
+  const maxTokens = request.maxTokens ?? Math.min(info.maxOutput, 8192);
+  return {
+    model: info.model,
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: toOpenAIMessages(request.messages),
+    [quirks.maxTokensField ?? "max_tokens"]: maxTokens,
+    ...(tools.length > 0 ? { tools } : {}),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+  };
+}
+
+/** Converts messages; one `tool` message per tool result, as the API wants. */
+export function toOpenAIMessages(messages: Message[]): Param[] {
+  const out: Param[] = [];
+  for (const message of messages) {
+    switch (message.role) {
+      case "system":
+        out.push({ role: "system", content: message.content });
+        break;
+      case "user":
+        out.push({
+          role: "user",
+          content: typeof message.content === "string"
+            ? message.content
+            : message.content.map((part): OpenAI.ChatCompletionContentPart =>
+              part.type === "text" ? { type: "text", text: part.text } : {
+                type: "image_url",
+                image_url: { url: `data:${part.mediaType};base64,${part.data}` },
+              }
+            ),
+        });
+        break;
+      case "assistant": {
+        if (typeof message.content === "string") {
+          out.push({ role: "assistant", content: message.content });
+          break;
+        }
+        const text = message.content.flatMap((p) => p.type === "text" ? [p.text] : []).join("");
+        const calls = message.content.flatMap((p) =>
+          p.type === "tool_use"
+            ? [{
+              id: p.id,
+              type: "function" as const,
+              function: { name: p.name, arguments: JSON.stringify(p.input) },
+            }]
+            : []
+        );
+        out.push({
+          role: "assistant",
+          content: text === "" && calls.length > 0 ? null : text,
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
+        });
+        break;
+      }
+      case "tool":
+        for (const result of message.content) {
+          out.push({ role: "tool", tool_call_id: result.toolUseId, content: result.content });
+        }
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+// Where each provider lives, which wire format it speaks and which variable holds its key.
+import { LoomError } from "../core/mod.ts";
+
+/** The wire format a provider speaks. */
+export type ProviderApi = "anthropic" | "openai";
+
+/** A provider Loom knows out of the box. */
+export interface ProviderSpec {
+  name: string;
+  api: ProviderApi;
+  baseURL: string;
+  /** Variable holding the API key; undefined for local servers that need none. */
+  apiKeyEnv?: string;
+  /** The SDK's standard base-URL variable, honoured when set. */
+  baseURLEnv?: string;
+  /** OpenAI itself wants `max_completion_tokens`; compatible servers know `max_tokens`. */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /** The provider caches prompt prefixes and reports cached tokens. */
+  promptCaching?: boolean;
+  /** The provider's models commonly take images. */
+  images?: boolean;
+}
+
+/** `[providers.NAME]` as the config holds it. */
+export interface ProviderSettings {
+  base_url?: string;
+  api_key_env?: string;
+  api?: ProviderApi;
+}
+
+/** The built-in providers. */
+export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({
+  anthropic: {
+    name: "anthropic",
+    api: "anthropic",
+    baseURL: "https://api.anthropic.com",
+    apiKeyEnv: "ANTHROPIC_API_KEY",
+    baseURLEnv: "ANTHROPIC_BASE_URL",
+    promptCaching: true,
+    images: true,
+  },
+  openai: {
+    name: "openai",
+    api: "openai",
+    baseURL: "https://api.openai.com/v1",
+    apiKeyEnv: "OPENAI_API_KEY",
+    baseURLEnv: "OPENAI_BASE_URL",
+    maxTokensField: "max_completion_tokens",
+    promptCaching: true,
+    images: true,
+  },
+  google: {
+    name: "google",
+    api: "openai",
+    baseURL: "https://generativelanguage.googleapis.com/v1beta/openai/",
+    apiKeyEnv: "GEMINI_API_KEY",
+    promptCaching: true,
+    images: true,
+  },
+  groq: {
+    name: "groq",
+    api: "openai",
+    baseURL: "https://api.groq.com/openai/v1",
+    apiKeyEnv: "GROQ_API_KEY",
+  },
+  xai: {
+    name: "xai",
+    api: "openai",
+    baseURL: "https://api.x.ai/v1",
+    apiKeyEnv: "XAI_API_KEY",
+    promptCaching: true,
+  },
+  deepseek: {
+    name: "deepseek",
+    api: "openai",
+    baseURL: "https://api.deepseek.com/v1",
+    apiKeyEnv: "DEEPSEEK_API_KEY",
+    promptCaching: true,
+  },
+  mistral: {
+    name: "mistral",
+    api: "openai",
+    baseURL: "https://api.mistral.ai/v1",
+    apiKeyEnv: "MISTRAL_API_KEY",
+  },
+  openrouter: {
+    name: "openrouter",
+    api: "openai",
+    baseURL: "https://openrouter.ai/api/v1",
+    apiKeyEnv: "OPENROUTER_API_KEY",
+  },
+  ollama: { name: "ollama", api: "openai", baseURL: "http://127.0.0.1:11434/v1" },
+  lmstudio: { name: "lmstudio", api: "openai", baseURL: "http://127.0.0.1:1234/v1" },
+  vllm: { name: "vllm", api: "openai", baseURL: "http://127.0.0.1:8000/v1" },
+});
+
+/** A provider resolved against config and environment: ready to build a client. */
+export interface ResolvedProvider {
+  spec: ProviderSpec;
+  baseURL: string;
+  /** Undefined for keyless local servers. */
+  apiKey?: string;
+}
+
+/**
+ * Resolves a provider: endpoint from its SDK variable, then `[providers.NAME] base_url`, then the
+ * built-in default; key from `api_key_env` or the built-in variable. Throws CONFIG with what to do.
+ */
+export function resolveProvider(
+  modelId: string,
+  name: string,
+  env: Record<string, string | undefined>,
+  settings: Record<string, ProviderSettings> = {},
+): ResolvedProvider {
+  const builtIn = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;
+  const own = Object.hasOwn(settings, name) ? settings[name] : undefined;
+  if (!builtIn && !own?.base_url) {
+    const known = Object.keys(PROVIDERS).join(", ");
+    throw new LoomError(
+      "CONFIG",
+      `Cannot call "${modelId}": no provider named "${name}"; use one of ${known} or add [providers.${name}] base_url`,
+    );
+  }
+  const spec: ProviderSpec = {
+    ...(builtIn ?? { name, api: own?.api ?? "openai", baseURL: own!.base_url! }),
+    ...(own?.api ? { api: own.api } : {}),
+    ...(own?.api_key_env ? { apiKeyEnv: own.api_key_env } : {}),
+  };
+  const fromEnv = spec.baseURLEnv ? env[spec.baseURLEnv]?.trim() : undefined;
+  const baseURL = fromEnv || own?.base_url || spec.baseURL;
+  if (!spec.apiKeyEnv) return { spec, baseURL, apiKey: undefined };
+  const apiKey = env[spec.apiKeyEnv]?.trim();
+  if (!apiKey) {
+    throw new LoomError(
+      "CONFIG",
+      `Cannot call "${modelId}": ${spec.apiKeyEnv} is not set; export it or set [providers.${name}] api_key_env`,
+      { details: { variable: spec.apiKeyEnv } },
+    );
+  }
+  return { spec, baseURL, apiKey };
+}

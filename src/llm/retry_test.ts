@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import type { StreamPart } from "../core/mod.ts";
+import { collect, type FakeReply, reply, startFakeLlm, textOf } from "../../tests/_lib/fake_llm.ts";
+import { createModel } from "./mod.ts";
+import { backoff, type RetryPolicy } from "./retry.ts";
+
+const APIS = [["anthropic", "anthropic:claude-sonnet-4-6"], ["openai", "openai:gpt-5"]] as const;
+const ASK = { messages: [{ role: "user" as const, content: "hello" }] };
+
+/** A policy that records each backoff delay instead of waiting it out. */
+function recordingPolicy(extra: RetryPolicy = {}) {
+  const slept: number[] = [];
+  const policy: RetryPolicy = {
+    random: () => 0,
+    sleep: (ms) => {
+      slept.push(ms);
+      return Promise.resolve();
+    },
+    ...extra,
+  };
+  return { slept, policy };
+}
+
+const errorOf = (parts: StreamPart[]) => {
+  const last = parts.at(-1);
+  assert.equal(last?.type, "error", `expected an error part, got ${JSON.stringify(last)}`);
+  return last.type === "error" ? last.error : assert.fail();
+};
+
+const RETRIED: [string, FakeReply][] = [
+  ["a 429 rate limit", reply.rateLimited()],
+  ["a 529 overloaded", reply.overloaded()],
+  ["an overloaded error event after HTTP 200", reply.overloadedAfter200(1)],
+  ["a 500", reply.httpError(500)],
+  ["a 503", reply.httpError(503)],
+  ["a stream closed before its end", reply.cut(reply.text("never finished"), 1, "close")],
+  ["a connection reset mid-stream", reply.cut(reply.text("never finished"), 1, "reset")],
+  ["malformed SSE", reply.malformed(1)],
+];
+
+for (const [api, id] of APIS) {
+  for (const [what, fault] of RETRIED) {
+    Deno.test(`${api}: ${what} before any output is retried and the answer still arrives`, async () => {
+      await using llm = await startFakeLlm({ replies: [fault, reply.text("recovered")] });
+      const { slept, policy } = recordingPolicy();
+      const parts = await collect(createModel(id, { env: llm.env(), retry: policy }), ASK);
+      assert.equal(textOf(parts), "recovered");
+      assert.equal(parts.filter((p) => p.type === "retry").length, 1);
+      assert.equal(parts.at(-1)?.type, "finish");
+      assert.equal(llm.requests.length, 2);
+      assert.deepEqual(slept, [1000]);
+    });
+  }
+
+  Deno.test(`${api}: retry-after is honoured as the backoff delay`, async () => {
+    await using llm = await startFakeLlm({ replies: [reply.rateLimited(7), reply.text("ok")] });
+    const { slept, policy } = recordingPolicy();
+    const parts = await collect(createModel(id, { env: llm.env(), retry: policy }), ASK);
+    assert.deepEqual(slept, [7000]);
+    assert.deepEqual(parts.find((p) => p.type === "retry"), {
+      type: "retry",
+      attempt: 1,
+      delayMs: 7000,
+      reason:
+        `Cannot call "${id}": rate limited (Number of request tokens has exceeded your per-minute rate limit); wait or raise your limit`,
+    });
+  });
+
+  Deno.test(`${api}: a stream cut after text was streamed is not retried`, async () => {
+    await using llm = await startFakeLlm({
+      replies: [
+        reply.cut(reply.text("partial answer here", { chunks: 3 }), 5, "reset"),
+        reply.text("second"),
+      ],
+    });
+    const { policy } = recordingPolicy();
+    const parts = await collect(createModel(id, { env: llm.env(), retry: policy }), ASK);
+    assert.ok(textOf(parts).length > 0);
+    assert.equal(errorOf(parts).code, "PROVIDER");
+    assert.equal(llm.requests.length, 1);
+    assert.equal(llm.pending(), 1);
+  });
+
+  for (
+    const [status, words] of [[400, "refused the request (400)"], [
+      401,
+      "API key was refused (401)",
+    ], [404, "does not know this model (404)"]] as const
+  ) {
+    Deno.test(`${api}: a ${status} fails at once with what to do`, async () => {
+      await using llm = await startFakeLlm({
+        replies: [reply.httpError(status, "nope"), reply.text("unused")],
+      });
+      const parts = await collect(
+        createModel(id, { env: llm.env(), retry: recordingPolicy().policy }),
+        ASK,
+      );
+      const error = errorOf(parts);
+      assert.match(
+        error.message,
+        new RegExp(`^Cannot call "${id}": .*${words.replace(/[()]/g, "\\$&")}`),
+      );
+      assert.equal(llm.requests.length, 1);
+    });
+  }
+
+  Deno.test(`${api}: retries stop at the limit and say how many attempts were made`, async () => {
+    await using llm = await startFakeLlm({ fallback: () => reply.httpError(503) });
+    const { slept, policy } = recordingPolicy({ maxRetries: 2 });
+    const parts = await collect(createModel(id, { env: llm.env(), retry: policy }), ASK);
+    assert.match(errorOf(parts).message, /provider error 503 .*; gave up after 3 attempts$/);
+    assert.equal(llm.requests.length, 3);
+    assert.deepEqual(slept, [1000, 2000]);
+  });
+
+  Deno.test(`${api}: a provider that stops answering times out and is retried`, async () => {
+    await using llm = await startFakeLlm({ replies: [reply.stall(), reply.text("awake")] });
+    const { policy } = recordingPolicy({ idleTimeoutMs: 150 });
+    const parts = await collect(createModel(id, { env: llm.env(), retry: policy }), ASK);
+    assert.equal(textOf(parts), "awake");
+    const retry = parts.find((p) => p.type === "retry");
+    assert.match(retry?.type === "retry" ? retry.reason : "", /stopped answering/);
+  });
+
+  Deno.test(`${api}: aborting mid-stream ends with CANCELLED and sends nothing more`, async () => {
+    await using llm = await startFakeLlm({ replies: [reply.stall(), reply.text("unused")] });
+    const controller = new AbortController();
+    const model = createModel(id, { env: llm.env(), retry: recordingPolicy().policy });
+    const parts: StreamPart[] = [];
+    const done = (async () => {
+      for await (const part of model.stream(ASK, { signal: controller.signal })) parts.push(part);
+    })();
+    await waitFor(() => llm.requests.length === 1);
+    controller.abort();
+    await done;
+    assert.equal(errorOf(parts).code, "CANCELLED");
+    assert.equal(llm.requests.length, 1);
+  });
+
+  Deno.test(`${api}: aborting during the backoff wait ends with CANCELLED`, async () => {
+    await using llm = await startFakeLlm({ replies: [reply.overloaded(), reply.text("unused")] });
+    const controller = new AbortController();
+    const policy: RetryPolicy = {
+      sleep: (_ms, signal) => {
+        controller.abort();
+        return Promise.reject(signal?.reason);
+      },
+    };
+    const parts = await collect(
+      createModel(id, { env: llm.env(), retry: policy }),
+      ASK,
+      controller.signal,
+    );
+    assert.equal(errorOf(parts).code, "CANCELLED");
+    assert.equal(llm.requests.length, 1);
+  });
+}
+
+Deno.test("backoff doubles from the base delay, is capped, and prefers retry-after", () => {
+  const policy = { baseDelayMs: 100, maxDelayMs: 500, random: () => 0 };
+  assert.deepEqual([0, 1, 2, 3, 4].map((n) => backoff(n, undefined, policy)), [
+    100,
+    200,
+    400,
+    500,
+    500,
+  ]);
+  assert.equal(backoff(0, 250, policy), 250);
+  assert.equal(backoff(0, 90_000, policy), 500);
+  assert.equal(backoff(1, undefined, { baseDelayMs: 100, random: () => 0.999 }), 100);
+});
+
+/** Polls a condition on the event loop (no timed sleep): resolves once it holds. */
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 0));
+}
