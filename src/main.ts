@@ -1,12 +1,9 @@
 import { parseCliArgs } from "./cli/args.ts";
 import type { CliArgs } from "./cli/args.ts";
 import { COMMAND_HELP, HELP, VERSION } from "./cli/help.ts";
-import { createTerminalAsker } from "./cli/prompt.ts";
 import { join } from "node:path";
 import { isLoomError } from "./core/mod.ts";
-import { openToolHost } from "./tools/host.ts";
 import type { OpenedHost } from "./tools/host.ts";
-import { runTool } from "./tools/run.ts";
 
 const encoder = new TextEncoder();
 const out = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
@@ -14,6 +11,9 @@ const err = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
 
 /** Runs the CLI and returns the exit code. */
 async function main(argv: string[]): Promise<number> {
+  // `loom graph` parses its own flags (its --status takes a value): route it before the global parser.
+  const first = argv.findIndex((a, i) => !a.startsWith("-") && argv[i - 1] !== "--project");
+  if (argv[first] === "graph") return await graphCommand(argv.toSpliced(first, 1));
   const args = parseCliArgs(argv);
   if (args.version) {
     out(`loom ${VERSION}\n`);
@@ -48,6 +48,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+async function graphCommand(argv: string[]): Promise<number> {
+  const { runGraphCommand } = await import("./cli/graph_cmd.ts");
+  const env = Deno.env.toObject();
+  const runner = async () => (await import("./sandbox/mod.ts")).createProcessRunner({ env });
+  return await runGraphCommand({ argv, cwd: Deno.cwd(), home: homeDir(), env, runner, out, err });
+}
+
 function projectRoot(args: CliArgs): string {
   return args.project ?? Deno.cwd();
 }
@@ -56,13 +63,15 @@ function homeDir(): string {
   return Deno.env.get("LOOM_HOME") ?? Deno.env.get("HOME") ?? Deno.cwd();
 }
 
-function open(args: CliArgs, interactive: boolean): Promise<OpenedHost> {
+async function open(args: CliArgs, interactive: boolean): Promise<OpenedHost> {
+  const { openToolHost } = await import("./tools/host.ts");
+  const { createTerminalAsker } = await import("./cli/prompt.ts");
   const readLine = async () => {
     const buf = new Uint8Array(1024);
     const n = await Deno.stdin.read(buf);
     return n === null ? null : new TextDecoder().decode(buf.subarray(0, n));
   };
-  return openToolHost({
+  return await openToolHost({
     root: projectRoot(args),
     home: homeDir(),
     env: Deno.env.toObject(),
@@ -99,6 +108,7 @@ async function toolCommand(args: CliArgs): Promise<number> {
   }
   const interactive = rawArgs !== "-" && Deno.stdin.isTerminal() && !args.json;
   const { host } = await open(args, interactive);
+  const { runTool } = await import("./tools/run.ts");
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSignal);

@@ -10,6 +10,7 @@ Usage:
   loom doctor [--json]                Check Deno, git, ripgrep, bubblewrap, sandbox and config
   loom trust [--status]               Trust this project's LOOM.md / .loom.toml rules
   loom mcp [--http [--port N]]        Serve the tools, resources and prompts over MCP
+  loom graph add|link|show|list|...   The decision graph: goals, decisions, options, outcomes
   loom --help | --version
 
 Options:
@@ -25,6 +26,34 @@ Config: .loom.toml in the project, ~/.loom/config.toml, LOOM_* variables (see RE
 
 /** Help for each subcommand, shown by `loom CMD --help`. */
 export const COMMAND_HELP: Record<string, string> = {
+  graph: `Usage: loom graph SUBCOMMAND [--json] [--project DIR]
+
+The decision graph: goals, decisions, options, actions, outcomes, observations and revisits,
+kept in .loom/loom.db (LOOM_DB_PATH overrides). Nodes are named by id (12 or #12) or by
+change id (or a unique prefix of one). Edges point forward, parent to child.
+
+  add TYPE "title" [--body TEXT] [--confidence 0-100] [--status S] [--file PATH]...
+      [--parent ID]... [--edge TYPE] [--rationale TEXT]
+                           Add a node, linked under each --parent (edge type default leads_to)
+  link FROM TO TYPE [--rationale TEXT]
+                           Add an edge; 'supersedes' also marks FROM superseded
+  unlink FROM TO [TYPE]    Remove the edges from FROM to TO
+  status ID STATUS         Set a status: pending active completed rejected superseded abandoned
+  show ID                  A node with its body, provenance and edges
+  list [--type T] [--status S] [--search WORDS] [--limit N]
+                           Nodes, most recent first (best match first with --search)
+  pulse [--fail-on gaps]   Counts, confidence, goal trees, gaps, orphans, stale and uncertain
+                           nodes; with --fail-on gaps exits 1 when a coverage gap exists (CI)
+  narrative [--limit N]    Markdown timeline of what happened, and every pivot
+  context [--budget N]     The block the model sees ([context] max_decision_context_tokens)
+  export [--format json|dot|mermaid]
+                           Print the graph (json is Loom's own, for import)
+  import FILE              Import Loom JSON or a Deciduous JSON export, all or nothing
+
+Node types: goal decision option action outcome observation revisit
+Edge types: leads_to chosen rejected requires blocks enables supersedes
+Exit codes: 0 ok, 1 refused or failed (unknown id, cycle, bad file), 2 bad usage.
+`,
   tools: `Usage: loom tools [--json]
 
 Lists every tool with its description, annotations and JSON input schema.

@@ -2,7 +2,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LoomError } from "../core/mod.ts";
 import type { OpenedHost } from "../tools/host.ts";
-import { loadOrCreateToken, serveHttp, serveStdio } from "../mcp/mod.ts";
 import {
   denoDirOf,
   denoPermissionFlags,
@@ -45,13 +44,17 @@ export interface McpSandboxPlan {
   flags: string[];
 }
 
+/** Names the private temp dir the sandboxed server removes when it stops. */
+const TEMP_ENV = "LOOM_MCP_TEMP";
+
 /** Runs `loom mcp [--http] [--port N]`: re-execs into Deno's sandbox, then serves. */
 export async function runMcpCommand(deps: McpCommandDeps): Promise<number> {
-  const { args, env, err } = deps;
+  const { args, env } = deps;
   const port = parsePort(args);
   const root = await realDir(args.project ?? deps.cwd());
   if (!isSandboxedChild(env) && env.LOOM_MCP_SANDBOX !== "off") {
-    // A private temp dir: the child may write there, but not in everyone's /tmp.
+    // A private temp dir: the child may write there, but not in everyone's /tmp. The re-exec
+    // usually replaces this process, so the sandboxed server removes it when it stops.
     const tempDir = await Deno.makeTempDir({ dir: deps.tempDir, prefix: "loom-mcp-" });
     try {
       const plan = await planMcpSandbox({ ...deps, tempDir }, root, args.http ? port : undefined);
@@ -61,12 +64,24 @@ export async function runMcpCommand(deps: McpCommandDeps): Promise<number> {
         configPath: await configPathOf(deps.mainModule),
         mainModule: deps.mainModule,
         args: deps.argv,
-        env: { ...env, TMPDIR: tempDir },
+        env: { ...env, TMPDIR: tempDir, [TEMP_ENV]: tempDir },
       });
     } finally {
       await Deno.remove(tempDir, { recursive: true }).catch(() => {});
     }
   }
+  try {
+    return await serve(deps, root, port);
+  } finally {
+    const temp = env[TEMP_ENV];
+    if (temp && isSandboxedChild(env)) await Deno.remove(temp, { recursive: true }).catch(() => {});
+  }
+}
+
+async function serve(deps: McpCommandDeps, root: string, port: number): Promise<number> {
+  const { args, env, err } = deps;
+  // Loaded here, not at start-up: the re-exec parent never needs the server.
+  const { loadOrCreateToken, serveHttp, serveStdio } = await import("../mcp/mod.ts");
   if (env.LOOM_SANDBOX_PROBE) {
     // Test hook: a direct read with no path guard in between shows what Deno itself allows.
     err(`loom-sandbox-probe: ${await probeRead(env.LOOM_SANDBOX_PROBE)}\n`);
@@ -89,6 +104,8 @@ export async function runMcpCommand(deps: McpCommandDeps): Promise<number> {
       canUseRoot: (path) => isGranted("read", path) && isGranted("write", path),
       version: deps.version,
       log,
+      // SIGTERM/SIGINT end the session like a closed stdin: running tools are cancelled first.
+      stop: deps.stopSignal(),
     });
     return 0;
   }

@@ -38,6 +38,8 @@ export interface ToolSpec<Input, Ctx> {
   name: string;
   description: string;
   input: z.ZodType<Input>;
+  /** The shape of `structured` on success; MCP lists it as the tool's outputSchema. */
+  output?: z.ZodType;
   annotations: ToolAnnotations;
   /** What this call needs permission for; throws LoomError for paths the guard refuses. */
   permission(input: Input, ctx: Ctx): Promise<PermissionRequest> | PermissionRequest;

@@ -45,8 +45,6 @@ export function createPermissionEngine(options: PermissionEngineOptions): Permis
   const autoApprove = options.permissions.auto_approve;
   const grants = new Set<string>();
   const root = options.root.replaceAll("\\", "/").replace(/\/+$/, "") || "/";
-  // Start loading the grammar now so explain() (sync) works by the time anyone asks.
-  preloadShellParser().catch(() => {});
 
   const evaluate = (request: PermissionRequest): Evaluation =>
     evaluateRequest(request, { set, autoApprove, grants, root, configSource });

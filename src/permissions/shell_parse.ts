@@ -1,5 +1,4 @@
-import { Language, Parser } from "web-tree-sitter";
-import type { Node } from "web-tree-sitter";
+import type { Node, Parser } from "web-tree-sitter";
 import { innerScript, opaqueReason, wordValue } from "./_shell_words.ts";
 import type { WordValue } from "./_shell_words.ts";
 import { commandVariants } from "./match.ts";
@@ -52,6 +51,8 @@ let loading: Promise<void> | null = null;
 /** Loads tree-sitter and the bash grammar once; parseShellCommand needs it done. */
 export function preloadShellParser(wasm: string | URL = DEFAULT_WASM): Promise<void> {
   loading ??= (async () => {
+    // Loaded on the first shell decision, not at start-up (`loom mcp` answers initialize sooner).
+    const { Language, Parser } = await import("web-tree-sitter");
     await Parser.init();
     const language = await Language.load(await Deno.readFile(wasm));
     const created = new Parser();

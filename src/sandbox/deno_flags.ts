@@ -100,10 +100,12 @@ export function reexecArgv(options: ReexecOptions): string[] {
 }
 
 /**
- * Runs this program again under narrowed Deno permissions, with stdin/stdout/stderr inherited
- * (the child speaks the protocol directly), forwards SIGINT/SIGTERM, and returns its exit code.
+ * Runs this program again under narrowed Deno permissions: replaces this process where it can
+ * (execve), else starts a child with stdin/stdout/stderr inherited (it speaks the protocol
+ * directly), forwards SIGINT/SIGTERM and returns its exit code.
  */
 export async function reexecUnderDeno(options: ReexecOptions): Promise<number> {
+  if (execUnderDeno(options)) return 0; // Never returns true: execve does not come back.
   const [program, ...args] = reexecArgv(options);
   const child = new Deno.Command(program, {
     args,
@@ -128,6 +130,46 @@ export async function reexecUnderDeno(options: ReexecOptions): Promise<number> {
   } finally {
     for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
   }
+}
+
+/**
+ * Replaces this process with the sandboxed copy (execve through FFI): the same pid, so the MCP
+ * host's signals reach the server directly and no idle parent holds memory. Returns false
+ * (having changed nothing) where that is impossible (no FFI permission, no libc); the caller
+ * then falls back to reexecUnderDeno.
+ */
+export function execUnderDeno(options: ReexecOptions): boolean {
+  if (Deno.build.os !== "linux" && Deno.build.os !== "darwin") return false;
+  let libc;
+  try {
+    libc = Deno.dlopen(Deno.build.os === "linux" ? "libc.so.6" : "libc.dylib", {
+      execve: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
+    });
+  } catch {
+    return false;
+  }
+  const argv = reexecArgv(options);
+  const env = { ...options.env, [REEXEC_MARKER]: "1" };
+  const envp = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const keep: Uint8Array[] = []; // Referenced until execve: the pointers below point into these.
+  const cArray = (items: string[]) => {
+    const pointers = new BigUint64Array(items.length + 1);
+    items.forEach((item, i) => {
+      const bytes = cString(item);
+      keep.push(bytes);
+      pointers[i] = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes)));
+    });
+    return new Uint8Array(pointers.buffer);
+  };
+  libc.symbols.execve(cString(argv[0]), cArray(argv), cArray(envp));
+  // Only reached when execve failed; nothing has changed.
+  keep.length = 0;
+  libc.close();
+  return false;
+}
+
+function cString(text: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(text + "\0") as Uint8Array<ArrayBuffer>;
 }
 
 /** True in the re-executed child. */

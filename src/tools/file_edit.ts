@@ -49,6 +49,15 @@ export const fileEdit = defineTool({
       "Replacements applied in order, each to the result of the previous; all succeed or none is written",
     ),
   }),
+  output: z.object({
+    path: z.string().describe("The file, project-relative"),
+    changed: z.boolean().describe("False when the edits cancelled each other out"),
+    replacements: z.number().int().describe("Occurrences replaced, over all edits"),
+    added: z.number().int().optional().describe("Lines added (absent when the diff was too large)"),
+    removed: z.number().int().optional().describe(
+      "Lines removed (absent when the diff was too large)",
+    ),
+  }),
   annotations: {
     title: "Edit file",
     readOnlyHint: false,

@@ -10,6 +10,8 @@ const DEFAULT_LIMIT = 2000;
 const MAX_OUTPUT_BYTES = 256 * 1024;
 const MAX_LINE_CHARS = 2000;
 const encoder = new TextEncoder();
+// deno-lint-ignore no-control-regex -- a plain ASCII test, NUL included
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Reads a text file with `cat -n` style line numbers, a window at a time. */
 export const fileRead = defineTool({
@@ -23,6 +25,14 @@ export const fileRead = defineTool({
     limit: z.number().int().min(1).optional().describe(
       `Maximum number of lines to return (default ${DEFAULT_LIMIT})`,
     ),
+  }),
+  output: z.object({
+    path: z.string().describe("The file, project-relative"),
+    totalLines: z.number().int().describe("Lines in the whole file"),
+    startLine: z.number().int().describe("First line shown (0 for an empty file)"),
+    endLine: z.number().int().describe("Last line shown"),
+    truncated: z.boolean().describe("True when lines after endLine were not shown"),
+    nextOffset: z.number().int().optional().describe("The offset that continues the read"),
   }),
   annotations: {
     title: "Read file",
@@ -124,7 +134,10 @@ function renderLines(
       } chars]`;
     }
     const rendered = `${String(n).padStart(6)}\t${line}`;
-    const size = encoder.encode(rendered).length + 1;
+    // ASCII lines are as many bytes as characters: encoding each line dominated large reads.
+    const size = NON_ASCII.test(rendered)
+      ? encoder.encode(rendered).length + 1
+      : rendered.length + 1;
     if (bytes + size > MAX_OUTPUT_BYTES && out.length > 0) {
       return { body: out.join("\n"), end: n - 1, capped: true };
     }

@@ -25,6 +25,14 @@ export const fileWrite = defineTool({
     path: z.string().describe("File to write: project-relative, or absolute inside the project"),
     content: z.string().describe("The complete new content of the file, written as UTF-8"),
   }),
+  output: z.object({
+    path: z.string().describe("The file, project-relative"),
+    created: z.boolean().describe("True when the file did not exist before"),
+    bytes: z.number().int().describe("Bytes written"),
+    lines: z.number().int().describe("Lines written"),
+    added: z.number().int().optional().describe("Lines added, when an existing file changed"),
+    removed: z.number().int().optional().describe("Lines removed, when an existing file changed"),
+  }),
   annotations: {
     title: "Write file",
     readOnlyHint: false,

@@ -29,6 +29,12 @@ export const shell = defineTool({
       "A few words saying what the command does, shown to the person approving it",
     ),
   }),
+  output: z.object({
+    exitCode: z.number().int().nullable().describe("Exit code, or null when killed by a signal"),
+    timedOut: z.boolean().describe("True when the timeout killed the command"),
+    sandboxed: z.boolean().describe("False when the command ran without the OS sandbox"),
+    durationMs: z.number().describe("Wall-clock time"),
+  }),
   annotations: {
     title: "Run shell command",
     readOnlyHint: false,

@@ -93,6 +93,11 @@ export function createMcpHttpApp(options: McpHttpOptions): McpHttpApp {
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
       if (!session) return rpcError(c, 404, "Session not found", -32001);
+      cancelOnDisconnect(
+        c.req.raw.signal,
+        session.transport,
+        parsedBody,
+      );
       return await session.transport.handleRequest(c.req.raw, { parsedBody });
     }
     if (method !== "POST" || !isInitializeRequest(parsedBody)) {
@@ -141,6 +146,38 @@ export function createMcpHttpApp(options: McpHttpOptions): McpHttpApp {
       sessions.clear();
     },
   };
+}
+
+/**
+ * With no event store a response stream that breaks can never be resumed, so a client that
+ * disconnects mid-call has given up: its requests are cancelled (running tools are aborted and
+ * their processes killed) as if it had sent `notifications/cancelled`. Requests already
+ * answered ignore the cancellation.
+ */
+function cancelOnDisconnect(
+  signal: AbortSignal,
+  transport: WebStandardStreamableHTTPServerTransport,
+  body: unknown,
+): void {
+  const ids = (Array.isArray(body) ? body : [body]).flatMap((m) =>
+    typeof m === "object" && m !== null && "method" in m && "id" in m &&
+      (typeof m.id === "string" || typeof m.id === "number")
+      ? [m.id]
+      : []
+  );
+  if (ids.length === 0) return;
+  const cancel = () => {
+    for (const requestId of ids) {
+      transport.onmessage?.({
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId, reason: "the client disconnected" },
+      });
+    }
+  };
+  // Deno also aborts the signal after a response completes; cancelling a request that was
+  // already answered is a no-op.
+  signal.addEventListener("abort", cancel, { once: true });
 }
 
 function jsonRpcBody(message: string, code = -32000): Record<string, unknown> {

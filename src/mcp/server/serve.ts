@@ -2,11 +2,10 @@ import { createLoomServer } from "./server.ts";
 import type { LoomServerOptions } from "./server.ts";
 import { LineTransport } from "./stdio.ts";
 import type { LineStreams } from "./stdio.ts";
-import { createMcpHttpApp } from "./http.ts";
 
 /** Serves one MCP session over stdin/stdout; resolves when the client closes stdin. */
 export async function serveStdio(
-  options: LoomServerOptions & { streams?: LineStreams },
+  options: LoomServerOptions & { streams?: LineStreams; stop?: Promise<void> },
 ): Promise<void> {
   const loom = createLoomServer({ useRoots: true, ...options });
   const transport = new LineTransport(options.streams);
@@ -15,6 +14,7 @@ export async function serveStdio(
   });
   // The SDK chains its own onclose onto the transport's in connect().
   await loom.server.connect(transport);
+  options.stop?.then(() => transport.close());
   await closed;
   await loom.close().catch(() => {});
 }
@@ -29,7 +29,7 @@ export interface HttpServing {
 }
 
 /** Serves Streamable HTTP on 127.0.0.1 (never another interface) at `/mcp`. */
-export function serveHttp(
+export async function serveHttp(
   options: Omit<LoomServerOptions, "useRoots"> & {
     port: number;
     token: string;
@@ -37,6 +37,8 @@ export function serveHttp(
     signal?: AbortSignal;
   },
 ): Promise<HttpServing> {
+  // Hono loads only for HTTP: stdio start-up stays small.
+  const { createMcpHttpApp } = await import("./http.ts");
   let port = options.port;
   const http = createMcpHttpApp({
     createSession: () => createLoomServer({ ...options, useRoots: false }),
@@ -53,7 +55,7 @@ export function serveHttp(
   }, http.app.fetch);
   port = server.addr.port;
   server.finished.then(() => http.close());
-  return Promise.resolve({
+  return {
     url: `http://127.0.0.1:${port}/mcp`,
     port,
     finished: server.finished,
@@ -61,5 +63,5 @@ export function serveHttp(
       await http.close();
       await server.shutdown();
     },
-  });
+  };
 }

@@ -1,13 +1,16 @@
 import { fileURLToPath } from "node:url";
+import { z } from "zod";
 import type { OpenedHost } from "../../tools/host.ts";
 import {
   CallToolRequestSchema,
   CompleteRequestSchema,
+  ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  McpError,
   ReadResourceRequestSchema,
   Server,
   SubscribeRequestSchema,
@@ -65,10 +68,30 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
     },
   );
   const log = options.log ?? (() => {});
+  // The SDK turns a request its schema rejects into -32603 Internal error; bad params are the
+  // client's mistake (-32602), and the message names the field and what was expected.
+  const onRequest = <S extends z.ZodType>(
+    schema: S & { shape: { method: { value: string } } },
+    // deno-lint-ignore no-explicit-any
+    handler: (request: z.infer<S>, extra: any) => unknown,
+  ) => {
+    const method = schema.shape.method.value;
+    server.setRequestHandler(
+      z.looseObject({ method: z.literal(method) }) as unknown as S,
+      ((request: unknown, extra: unknown) => {
+        const parsed = schema.safeParse(request);
+        if (!parsed.success) {
+          throw new McpError(ErrorCode.InvalidParams, invalidParams(method, parsed.error));
+        }
+        return handler(parsed.data, extra);
+      }) as never,
+    );
+  };
   const notify = (level: LoggingLevel, data: string) => {
     server.sendLoggingMessage({ level, logger: "loom", data }).catch(() => {});
   };
   let openedPromise: Promise<OpenedHost> | undefined;
+  const inflight = new Set<Promise<unknown>>();
   const opened = () => openedPromise ??= chooseRoot().then(options.openHost);
 
   async function chooseRoot(): Promise<string> {
@@ -104,12 +127,12 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
     );
   };
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => {
+  onRequest(ListToolsRequestSchema, async () => {
     const { host } = await opened();
     return { tools: [...host.tools.values()].map(toMcpTool) };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  onRequest(CallToolRequestSchema, async (request, extra) => {
     const { host } = await opened();
     const token = request.params._meta?.progressToken;
     const progress = token === undefined
@@ -129,11 +152,14 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
         })
       )
       : undefined;
-    const result = await callTool(host, request.params.name, request.params.arguments ?? {}, {
+    const call = callTool(host, request.params.name, request.params.arguments ?? {}, {
       signal: extra.signal,
       progress,
       ask,
+      log,
     });
+    inflight.add(call);
+    const result = await call.finally(() => inflight.delete(call));
     if (result.isError) {
       const first = result.content[0];
       notify("warning", first?.type === "text" ? first.text : `${request.params.name} failed`);
@@ -144,30 +170,30 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
   const subscriptions = new ResourceSubscriptions((uri) => {
     server.sendResourceUpdated({ uri }).catch(() => {});
   });
-  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: RESOURCES }));
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
+  onRequest(ListResourcesRequestSchema, () => ({ resources: RESOURCES }));
+  onRequest(ListResourceTemplatesRequestSchema, () => ({
     resourceTemplates: [FILE_TEMPLATE],
   }));
-  server.setRequestHandler(ReadResourceRequestSchema, async (request) => ({
+  onRequest(ReadResourceRequestSchema, async (request) => ({
     contents: [await readResource(await opened(), request.params.uri)],
   }));
-  server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+  onRequest(SubscribeRequestSchema, async (request) => {
     const uri = request.params.uri;
     subscriptions.subscribe(uri, await watchedPathsOf(await opened(), uri));
     return {};
   });
-  server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
+  onRequest(UnsubscribeRequestSchema, (request) => {
     subscriptions.unsubscribe(request.params.uri);
     return {};
   });
 
-  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: PROMPTS }));
-  server.setRequestHandler(
+  onRequest(ListPromptsRequestSchema, () => ({ prompts: PROMPTS }));
+  onRequest(
     GetPromptRequestSchema,
     async (request) =>
       getPrompt(await opened(), request.params.name, request.params.arguments ?? {}),
   );
-  server.setRequestHandler(CompleteRequestSchema, async (request) => ({
+  onRequest(CompleteRequestSchema, async (request) => ({
     completion: await complete(await opened(), request.params.ref, request.params.argument),
   }));
 
@@ -179,6 +205,15 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
     async close() {
       subscriptions.close();
       await server.close();
+      // Closing aborted the running calls; wait until they have killed their processes.
+      await Promise.allSettled([...inflight]);
     },
   };
+}
+
+function invalidParams(method: string, error: z.ZodError): string {
+  const problems = error.issues.map((issue) =>
+    `${issue.path.length > 0 ? issue.path.join(".") : "request"}: ${issue.message}`
+  );
+  return `Invalid params for ${method}: ${problems.join("; ")}`;
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, JSONRPCMessageSchema } from "./_sdk.ts";
+import { ErrorCode } from "./_sdk.ts";
 import type { JSONRPCMessage, Transport } from "./_sdk.ts";
 
 /** Messages above this many bytes are refused (and skipped up to the next newline). */
@@ -24,6 +24,7 @@ export class LineTransport implements Transport {
   #reader?: ReadableStreamDefaultReader<Uint8Array>;
   #closed = false;
   #encoder = new TextEncoder();
+  #decoder = new TextDecoder();
 
   constructor(streams: LineStreams = denoStdio()) {
     this.#streams = streams;
@@ -55,16 +56,18 @@ export class LineTransport implements Transport {
 
   async #readLoop(): Promise<void> {
     const reader = this.#reader!;
-    let buffer: Uint8Array = new Uint8Array(0);
+    // Bytes of a line that began in an earlier chunk (empty when lines end inside chunks).
+    let pending: Uint8Array = new Uint8Array(0);
     let skipping = false;
     while (true) {
       const { value, done } = await reader.read();
       if (done) break;
-      buffer = concat(buffer, value);
+      let start = 0;
       let newline: number;
-      while ((newline = buffer.indexOf(10)) >= 0) {
-        const line = buffer.subarray(0, newline);
-        buffer = buffer.slice(newline + 1);
+      while ((newline = value.indexOf(10, start)) >= 0) {
+        const line = concat(pending, value.subarray(start, newline));
+        pending = new Uint8Array(0);
+        start = newline + 1;
         if (skipping) {
           skipping = false;
           continue;
@@ -72,19 +75,19 @@ export class LineTransport implements Transport {
         if (line.length > MAX_MESSAGE_BYTES) this.#tooLarge();
         else this.#handleLine(line);
       }
-      if (!skipping && buffer.length > MAX_MESSAGE_BYTES) {
+      if (skipping) continue;
+      pending = concat(pending, value.subarray(start));
+      if (pending.length > MAX_MESSAGE_BYTES) {
         skipping = true;
-        buffer = new Uint8Array(0);
+        pending = new Uint8Array(0);
         this.#tooLarge();
-      } else if (skipping) {
-        buffer = new Uint8Array(0);
       }
     }
     await this.close();
   }
 
   #handleLine(bytes: Uint8Array): void {
-    const text = new TextDecoder().decode(bytes).trim();
+    const text = this.#decoder.decode(bytes).trim();
     if (text === "") return;
     let data: unknown;
     try {
@@ -93,13 +96,12 @@ export class LineTransport implements Transport {
       this.#reject(null, ErrorCode.ParseError, "Parse error: the message is not valid JSON");
       return;
     }
-    const parsed = JSONRPCMessageSchema.safeParse(data);
-    if (!parsed.success) {
+    if (!isJsonRpcMessage(data)) {
       const id = idOf(data);
       this.#reject(id, ErrorCode.InvalidRequest, "Invalid Request: not a JSON-RPC 2.0 message");
       return;
     }
-    this.onmessage?.(parsed.data);
+    this.onmessage?.(data);
   }
 
   #tooLarge(): void {
@@ -114,6 +116,37 @@ export class LineTransport implements Transport {
     const reply = { jsonrpc: "2.0", id, error: { code, message } };
     this.send(reply as unknown as JSONRPCMessage).catch(() => {});
   }
+}
+
+/**
+ * The shape check of a JSON-RPC 2.0 request, notification or response: a few property tests
+ * instead of the SDK's zod union, which cost more than the rest of a small call. The SDK still
+ * validates each request's params against its method's schema.
+ */
+export function isJsonRpcMessage(data: unknown): data is JSONRPCMessage {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return false;
+  const m = data as Record<string, unknown>;
+  if (m.jsonrpc !== "2.0") return false;
+  const hasId = typeof m.id === "string" || (typeof m.id === "number" && Number.isInteger(m.id));
+  const params = m.params;
+  if ("method" in m) {
+    if (typeof m.method !== "string") return false;
+    if (params !== undefined && !isPlainObject(params)) return false;
+    return hasId || !("id" in m);
+  }
+  if (!hasId) return "error" in m && m.id === null && isError(m.error);
+  if ("result" in m) return isPlainObject(m.result) && !("error" in m);
+  return isError(m.error);
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isError(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  const error = value as Record<string, unknown>;
+  return typeof error.code === "number" && typeof error.message === "string";
 }
 
 function idOf(data: unknown): string | number | null {

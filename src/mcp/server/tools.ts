@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { PermissionRequest } from "../../core/mod.ts";
 import type { Answer, Asker, Decision } from "../../permissions/types.ts";
 import { describeRequest } from "../../permissions/mod.ts";
@@ -15,8 +16,16 @@ export function toMcpTool(tool: Tool): McpTool {
     title,
     description: tool.description,
     inputSchema: { ...toolInputSchema(tool), type: "object" },
+    ...(tool.output ? { outputSchema: toolOutputSchema(tool.output) } : {}),
     annotations: { title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint },
   };
+}
+
+/** The JSON schema of a tool's structured result (MCP wants a top-level object). */
+export function toolOutputSchema(output: z.ZodType): McpTool["inputSchema"] {
+  const schema = z.toJSONSchema(output, { io: "output", unrepresentable: "any" });
+  delete schema.$schema;
+  return { ...schema, type: "object" } as McpTool["inputSchema"];
 }
 
 /** What one `tools/call` may use besides the host: its signal, progress and a way to ask. */
@@ -26,6 +35,8 @@ export interface CallOptions {
   progress?: (progress: number, total?: number, message?: string) => void;
   /** Asks the client's user (elicitation); absent when the client cannot elicit. */
   ask?: Asker;
+  /** Diagnostics for the operator (stderr). */
+  log?: (text: string) => void;
 }
 
 /** Runs one `tools/call` through runTool and shapes the outcome as an MCP result. */
@@ -42,7 +53,14 @@ export async function callTool(
   });
   const result: CallToolResult = { content: [{ type: "text", text: outcome.text }] };
   if (outcome.isError) result.isError = true;
-  if (outcome.structured && !outcome.isError) result.structuredContent = outcome.structured;
+  if (outcome.structured && !outcome.isError) {
+    // A result that breaks the declared schema would make validating clients reject the call:
+    // such a result goes out as text only, and the operator hears about it.
+    const output = host.tools.get(name)?.output;
+    const checked = output?.safeParse(outcome.structured);
+    if (checked === undefined || checked.success) result.structuredContent = outcome.structured;
+    else options.log?.(`loom mcp: ${name} returned structured content outside its outputSchema`);
+  }
   return result;
 }
 
