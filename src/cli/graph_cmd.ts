@@ -1,0 +1,295 @@
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { isLoomError, LoomError } from "../core/mod.ts";
+import type { ProcessRunner } from "../core/mod.ts";
+import {
+  buildDecisionContext,
+  buildNarrative,
+  computePulse,
+  exportGraph,
+  hasGaps,
+  importGraph,
+  listNodes,
+  openProjectGraph,
+  parseEdgeType,
+  parseNodeType,
+  parseStatus,
+  renderPulse,
+  toDot,
+  toMermaid,
+} from "../graph/mod.ts";
+import type { DecisionGraph, EdgeType } from "../graph/mod.ts";
+import { COMMAND_HELP } from "./help.ts";
+import { renderAdded, renderDetail, renderImport, renderList } from "./_graph_render.ts";
+
+/** What `loom graph` needs from the composition root. */
+export interface GraphCommandOptions {
+  /** Arguments after `graph` (global flags such as --project may be among them). */
+  argv: string[];
+  cwd: string;
+  home: string;
+  /** The process environment: `LOOM_DB_PATH` and `LOOM_*` config variables are read from it. */
+  env: Record<string, string>;
+  /** Runs git to stamp new nodes with branch and commit (made only for commands that add nodes). */
+  runner?: () => Promise<ProcessRunner>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const OPTIONS = {
+  project: { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+  yes: { type: "boolean", default: false },
+  body: { type: "string" },
+  confidence: { type: "string" },
+  parent: { type: "string", multiple: true },
+  edge: { type: "string" },
+  rationale: { type: "string" },
+  file: { type: "string", multiple: true },
+  type: { type: "string" },
+  status: { type: "string" },
+  search: { type: "string" },
+  limit: { type: "string" },
+  budget: { type: "string" },
+  format: { type: "string" },
+  "fail-on": { type: "string" },
+} as const;
+
+/** When argv runs `loom graph ...` (global flags may come first), the arguments after `graph`. */
+export function graphArgv(argv: string[]): string[] | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--project") i++;
+    else if (!arg.startsWith("-")) {
+      return arg === "graph" ? [...argv.slice(0, i), ...argv.slice(i + 1)] : undefined;
+    }
+  }
+  return undefined;
+}
+
+const usage = (message: string) => new LoomError("USAGE", `${message}; see 'loom graph --help'`);
+
+/** `loom graph SUBCOMMAND ...`: the decision graph from the terminal. Returns the exit code. */
+export async function runGraphCommand(options: GraphCommandOptions): Promise<number> {
+  let json = options.argv.includes("--json");
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: options.argv,
+        allowPositionals: true,
+        strict: true,
+        options: OPTIONS,
+      });
+    } catch (e) {
+      throw usage(`Cannot parse the command line: ${(e as Error).message.replace(/\.$/, "")}`);
+    }
+    const { values, positionals } = parsed;
+    json = values.json ?? false;
+    const [sub, ...rest] = positionals;
+    if (values.help || sub === undefined || sub === "help") {
+      options.out(COMMAND_HELP.graph);
+      return sub === undefined && !values.help ? 2 : 0;
+    }
+    const root = resolve(options.cwd, values.project ?? ".");
+    const writes = sub === "add" || sub === "import";
+    using project = await openProjectGraph({
+      root,
+      env: options.env,
+      runner: writes ? await options.runner?.() : undefined,
+    });
+    const graph = project.graph;
+    const print = (text: string, data: unknown) =>
+      options.out(json ? JSON.stringify(data, null, 2) + "\n" : text);
+    const config = async () => {
+      // Loaded only by the commands that need it, to keep `loom graph context` quick to start.
+      const { loadConfig } = await import("../config/mod.ts");
+      return (await loadConfig({ root, home: options.home, env: options.env })).config;
+    };
+
+    switch (sub) {
+      case "add": {
+        const [type, title, ...extra] = rest;
+        if (!type || title === undefined || extra.length) {
+          throw usage(`Cannot add a node: expected 'loom graph add TYPE "title"'`);
+        }
+        const edge = values.edge === undefined
+          ? undefined
+          : asUsage(() => parseEdgeType(values.edge!));
+        const result = graph.addNode({
+          type: asUsage(() => parseNodeType(type)),
+          title,
+          body: values.body,
+          confidence: confidenceFlag(values.confidence),
+          status: values.status === undefined
+            ? undefined
+            : asUsage(() => parseStatus(values.status!)),
+          files: values.file,
+          parents: (values.parent ?? []).map((ref) => ({
+            ref,
+            type: edge,
+            rationale: values.rationale,
+          })),
+        });
+        print(renderAdded(result.node, result.edges), result);
+        return 0;
+      }
+      case "link": {
+        const [from, to, type, ...extra] = rest;
+        if (!from || !to || !type || extra.length) {
+          throw usage("Cannot link: expected 'loom graph link FROM TO TYPE'");
+        }
+        const edgeType = asUsage(() => parseEdgeType(type));
+        const edge = edgeType === "supersedes"
+          ? graph.supersede(from, to, values.rationale)
+          : graph.link(from, to, edgeType, values.rationale);
+        print(`Linked #${edge.from} → #${edge.to} (${edge.type})\n`, edge);
+        return 0;
+      }
+      case "unlink": {
+        const [from, to, type, ...extra] = rest;
+        if (!from || !to || extra.length) {
+          throw usage("Cannot unlink: expected 'loom graph unlink FROM TO [TYPE]'");
+        }
+        const edgeType: EdgeType | undefined = type
+          ? asUsage(() => parseEdgeType(type))
+          : undefined;
+        const removed = graph.unlink(from, to, edgeType);
+        print(`Removed ${removed} edge${removed === 1 ? "" : "s"}\n`, { removed });
+        return 0;
+      }
+      case "status": {
+        const [ref, status, ...extra] = rest;
+        if (!ref || !status || extra.length) {
+          throw usage("Cannot set a status: expected 'loom graph status ID STATUS'");
+        }
+        const node = graph.setStatus(ref, asUsage(() => parseStatus(status)));
+        print(`#${node.id} ${node.type} "${node.title}" is now ${node.status}\n`, node);
+        return 0;
+      }
+      case "show": {
+        if (rest.length !== 1) throw usage("Cannot show a node: expected 'loom graph show ID'");
+        const detail = graph.detail(rest[0]);
+        print(renderDetail(detail), detail);
+        return 0;
+      }
+      case "list": {
+        noExtra(rest, "list");
+        const nodes = listNodes(graph, {
+          type: values.type === undefined ? undefined : asUsage(() => parseNodeType(values.type!)),
+          status: values.status === undefined
+            ? undefined
+            : asUsage(() => parseStatus(values.status!)),
+          search: values.search,
+          limit: intFlag("--limit", values.limit) ?? 50,
+        });
+        print(renderList(nodes), nodes);
+        return 0;
+      }
+      case "pulse": {
+        noExtra(rest, "pulse");
+        const failOn = values["fail-on"];
+        if (failOn !== undefined && failOn !== "gaps") {
+          throw usage(`Cannot use --fail-on ${failOn}: the only check is 'gaps'`);
+        }
+        const pulse = computePulse(graph, { staleDays: (await config()).graph.stale_days });
+        print(renderPulse(pulse), pulse);
+        return failOn === "gaps" && hasGaps(pulse) ? 1 : 0;
+      }
+      case "narrative": {
+        noExtra(rest, "narrative");
+        const narrative = buildNarrative(graph, { limit: intFlag("--limit", values.limit) });
+        print(narrative.markdown, narrative);
+        return 0;
+      }
+      case "context": {
+        noExtra(rest, "context");
+        const budget = intFlag("--budget", values.budget) ??
+          (await config()).context.max_decision_context_tokens;
+        const context = buildDecisionContext(graph, { budgetTokens: budget });
+        print(context.text + "\n", context);
+        return 0;
+      }
+      case "export":
+        noExtra(rest, "export");
+        options.out(exportAs(graph, values.format ?? "json"));
+        return 0;
+      case "import": {
+        if (rest.length !== 1) throw usage("Cannot import: expected 'loom graph import FILE'");
+        const result = importGraph(graph, await readJson(resolve(options.cwd, rest[0]), rest[0]), {
+          source: rest[0],
+        });
+        print(renderImport(result, rest[0]), result);
+        return 0;
+      }
+      default:
+        throw usage(`Cannot run "loom graph ${sub}": no such subcommand`);
+    }
+  } catch (e) {
+    if (!isLoomError(e)) throw e;
+    if (json) options.out(JSON.stringify({ error: { code: e.code, message: e.message } }) + "\n");
+    options.err(e.message + "\n");
+    return e.code === "USAGE" ? 2 : 1;
+  }
+}
+
+function exportAs(graph: DecisionGraph, format: string): string {
+  if (format === "json") return JSON.stringify(exportGraph(graph), null, 2) + "\n";
+  if (format === "dot") return toDot(graph);
+  if (format === "mermaid") return toMermaid(graph);
+  throw usage(`Cannot export as "${format}": use json, dot or mermaid`);
+}
+
+async function readJson(path: string, shown: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (cause) {
+    throw new LoomError("NOT_FOUND", `Cannot import "${shown}": ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new LoomError(
+      "INVALID_INPUT",
+      `Cannot import "${shown}": not valid JSON (${
+        (cause as Error).message
+      }); nothing was imported`,
+      { cause },
+    );
+  }
+}
+
+function asUsage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isLoomError(e, "INVALID_INPUT")) throw new LoomError("USAGE", e.message);
+    throw e;
+  }
+}
+
+function noExtra(rest: string[], sub: string): void {
+  if (rest.length) throw usage(`Cannot run "loom graph ${sub}": unexpected "${rest[0]}"`);
+}
+
+function intFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw usage(`Cannot use ${name} ${value}: give a whole number`);
+  return Number(value);
+}
+
+function confidenceFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^-?\d+(\.\d+)?$/.test(value) || !Number.isInteger(n) || n < 0 || n > 100) {
+    throw new LoomError(
+      "USAGE",
+      `Cannot use confidence ${value}: it must be a whole number from 0 to 100`,
+    );
+  }
+  return n;
+}

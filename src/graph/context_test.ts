@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { estimateTokens } from "../core/mod.ts";
+import { assertGolden, memoryGraph, storyGraph } from "./_testing.ts";
+import { buildDecisionContext } from "./context.ts";
+
+const UPDATE = Deno.env.get("UPDATE_GOLDEN") === "1";
+
+Deno.test("the decision context of the story graph matches its golden file", async () => {
+  const context = buildDecisionContext(storyGraph(), { budgetTokens: 1024 });
+  await assertGolden("context.golden.txt", context.text + "\n", UPDATE);
+  assert.deepEqual(context.omitted, { goals: 0, rejected: 0, chosen: 0, recent: 0, uncertain: 0 });
+});
+
+Deno.test("a tight budget keeps the highest priorities, whole items, and says what it left out", async () => {
+  const context = buildDecisionContext(storyGraph(), { budgetTokens: 130 });
+  await assertGolden("context_tight.golden.txt", context.text + "\n", UPDATE);
+  assert.ok(context.tokens <= 130);
+  assert.match(context.text, /Left out to fit 130 tokens: .*outcomes and observations/);
+  assert.ok(context.included.goals >= 1);
+  for (const line of context.text.split("\n").filter((l) => l.startsWith("- #"))) {
+    assert.match(line, /^- #\d+ \w+ ".*"/, "every item is whole");
+  }
+});
+
+Deno.test("the context never exceeds its budget, whatever the budget", () => {
+  const g = storyGraph();
+  for (let budget = 0; budget <= 600; budget += 7) {
+    const c = buildDecisionContext(g, { budgetTokens: budget });
+    assert.ok(estimateTokens(c.text) <= budget, `budget ${budget} gave ${c.tokens}`);
+    const shown = Object.values(c.included).reduce((a, b) => a + b, 0);
+    if (c.text && shown < 8) assert.match(c.text, /Left out to fit/);
+  }
+});
+
+Deno.test("rejected options come with their reasons so they are not retried silently", () => {
+  const c = buildDecisionContext(storyGraph(), { budgetTokens: 1024 });
+  assert.match(
+    c.text,
+    /#9 option "Postgres" for #2 "How to store the graph": needs a server process/,
+  );
+  assert.doesNotMatch(
+    c.text,
+    /One JSON file per project/,
+    "superseded options are not listed as chosen",
+  );
+});
+
+Deno.test("an empty graph says so within the budget", () => {
+  const c = buildDecisionContext(memoryGraph(), { budgetTokens: 1024 });
+  assert.match(c.text, /No decisions recorded yet/);
+});
