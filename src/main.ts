@@ -9,6 +9,15 @@ const encoder = new TextEncoder();
 const out = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
 const err = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
 
+/**
+ * Loads a command's modules when it runs. The specifier is computed on purpose: Deno prepares
+ * every module that a literal `import("./x.ts")` names before main starts (about 50 ms for the
+ * whole app, on every command). `deno compile` therefore takes `--include src/` (deno.json).
+ */
+function load<T>(path: string): Promise<T> {
+  return import(new URL(path, import.meta.url).href);
+}
+
 /** Runs the CLI and returns the exit code. */
 async function main(argv: string[]): Promise<number> {
   // `loom graph` parses its own flags (its --status takes a value): route it before the global parser.
@@ -37,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
       return await doctorCommand(args);
     case "trust": {
       // Each command's own modules load only when it runs: start-up stays small.
-      const { runTrust } = await import("./cli/trust_cmd.ts");
+      const { runTrust } = await load<typeof import("./cli/trust_cmd.ts")>("./cli/trust_cmd.ts");
       return await runTrust({ root: projectRoot(args), home: homeDir(), status: args.status, out });
     }
     case "mcp":
@@ -49,9 +58,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function graphCommand(argv: string[]): Promise<number> {
-  const { runGraphCommand } = await import("./cli/graph_cmd.ts");
+  const { runGraphCommand } = await load<typeof import("./cli/graph_cmd.ts")>("./cli/graph_cmd.ts");
   const env = Deno.env.toObject();
-  const runner = async () => (await import("./sandbox/mod.ts")).createProcessRunner({ env });
+  const runner = async () =>
+    (await load<typeof import("./sandbox/mod.ts")>("./sandbox/mod.ts")).createProcessRunner({
+      env,
+    });
   return await runGraphCommand({ argv, cwd: Deno.cwd(), home: homeDir(), env, runner, out, err });
 }
 
@@ -63,9 +75,13 @@ function homeDir(): string {
   return Deno.env.get("LOOM_HOME") ?? Deno.env.get("HOME") ?? Deno.cwd();
 }
 
-async function open(args: CliArgs, interactive: boolean): Promise<OpenedHost> {
-  const { openToolHost } = await import("./tools/host.ts");
-  const { createTerminalAsker } = await import("./cli/prompt.ts");
+async function open(
+  args: CliArgs,
+  interactive: boolean,
+  implicitReads = false,
+): Promise<OpenedHost> {
+  const { openToolHost } = await load<typeof import("./tools/host.ts")>("./tools/host.ts");
+  const { createTerminalAsker } = await load<typeof import("./cli/prompt.ts")>("./cli/prompt.ts");
   const readLine = async () => {
     const buf = new Uint8Array(1024);
     const n = await Deno.stdin.read(buf);
@@ -77,11 +93,14 @@ async function open(args: CliArgs, interactive: boolean): Promise<OpenedHost> {
     env: Deno.env.toObject(),
     flags: args.yes ? { permissions: { auto_approve: true } } : undefined,
     ask: interactive ? createTerminalAsker(readLine, err) : undefined,
+    implicitReads,
   });
 }
 
 async function toolsCommand(args: CliArgs): Promise<number> {
-  const { listTools, renderToolList } = await import("./cli/tools_cmd.ts");
+  const { listTools, renderToolList } = await load<typeof import("./cli/tools_cmd.ts")>(
+    "./cli/tools_cmd.ts",
+  );
   const { host } = await open(args, false);
   const listing = listTools(host.tools);
   out(args.json ? JSON.stringify(listing, null, 2) + "\n" : renderToolList(listing));
@@ -107,8 +126,9 @@ async function toolCommand(args: CliArgs): Promise<number> {
     return 2;
   }
   const interactive = rawArgs !== "-" && Deno.stdin.isTerminal() && !args.json;
-  const { host } = await open(args, interactive);
-  const { runTool } = await import("./tools/run.ts");
+  // The person running `loom tool` has seen the file: edits need no earlier file_read here.
+  const { host } = await open(args, interactive, true);
+  const { runTool } = await load<typeof import("./tools/run.ts")>("./tools/run.ts");
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSignal);
@@ -132,8 +152,10 @@ async function toolCommand(args: CliArgs): Promise<number> {
 }
 
 async function mcpCommand(args: CliArgs, argv: string[]): Promise<number> {
-  const { runMcpCommand } = await import("./cli/mcp_cmd.ts");
-  const { reexecUnderDeno } = await import("./sandbox/deno_flags.ts");
+  const { runMcpCommand } = await load<typeof import("./cli/mcp_cmd.ts")>("./cli/mcp_cmd.ts");
+  const { reexecUnderDeno } = await load<typeof import("./sandbox/deno_flags.ts")>(
+    "./sandbox/deno_flags.ts",
+  );
   return await runMcpCommand({
     args,
     argv,
@@ -155,9 +177,11 @@ async function mcpCommand(args: CliArgs, argv: string[]): Promise<number> {
 }
 
 async function doctorCommand(args: CliArgs): Promise<number> {
-  const { renderDoctor, runDoctor } = await import("./cli/doctor.ts");
-  const { planMcpSandbox } = await import("./cli/mcp_cmd.ts");
-  const { createProcessRunner } = await import("./sandbox/mod.ts");
+  const { renderDoctor, runDoctor } = await load<typeof import("./cli/doctor.ts")>(
+    "./cli/doctor.ts",
+  );
+  const { planMcpSandbox } = await load<typeof import("./cli/mcp_cmd.ts")>("./cli/mcp_cmd.ts");
+  const { createProcessRunner } = await load<typeof import("./sandbox/mod.ts")>("./sandbox/mod.ts");
   let opened: OpenedHost;
   try {
     opened = await open(args, false);

@@ -21,6 +21,7 @@ import {
 import type { DecisionGraph, EdgeType } from "../graph/mod.ts";
 import { COMMAND_HELP } from "./help.ts";
 import { renderAdded, renderDetail, renderImport, renderList } from "./_graph_render.ts";
+import { readGraphSettings } from "./_graph_settings.ts";
 
 /** What `loom graph` needs from the composition root. */
 export interface GraphCommandOptions {
@@ -102,11 +103,8 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
     const graph = project.graph;
     const print = (text: string, data: unknown) =>
       options.out(json ? JSON.stringify(data, null, 2) + "\n" : text);
-    const config = async () => {
-      // Loaded only by the commands that need it, to keep `loom graph context` quick to start.
-      const { loadConfig } = await import("../config/mod.ts");
-      return (await loadConfig({ root, home: options.home, env: options.env })).config;
-    };
+    // Read only by the commands that need them, to keep `loom graph context` quick to start.
+    const settings = () => readGraphSettings(root, options.home, options.env);
 
     switch (sub) {
       case "add": {
@@ -193,7 +191,7 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
         if (failOn !== undefined && failOn !== "gaps") {
           throw usage(`Cannot use --fail-on ${failOn}: the only check is 'gaps'`);
         }
-        const pulse = computePulse(graph, { staleDays: (await config()).graph.stale_days });
+        const pulse = computePulse(graph, { staleDays: (await settings()).staleDays });
         print(renderPulse(pulse), pulse);
         return failOn === "gaps" && hasGaps(pulse) ? 1 : 0;
       }
@@ -206,7 +204,7 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
       case "context": {
         noExtra(rest, "context");
         const budget = intFlag("--budget", values.budget) ??
-          (await config()).context.max_decision_context_tokens;
+          (await settings()).budget;
         const context = buildDecisionContext(graph, { budgetTokens: budget });
         print(context.text + "\n", context);
         return 0;

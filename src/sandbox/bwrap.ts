@@ -43,6 +43,47 @@ export const HOST_SECRETS = [
   "/run/secrets",
 ];
 
+/** Names the variable carrying {@link findSecretPaths}'s answer to a re-executed Loom. */
+export const HIDE_ENV = "LOOM_SANDBOX_HIDE";
+
+/** A credential path that exists, and whether it is a directory (tmpfs) or a file (/dev/null). */
+export interface SecretPath {
+  path: string;
+  dir: boolean;
+}
+
+/**
+ * The credential paths that exist here: `hostPaths` plus HOME_SECRETS under `home`. The MCP
+ * front end finds them before narrowing its own Deno permissions and hands them on (HIDE_ENV),
+ * so the sandboxed process never needs read access to the credentials it hides.
+ */
+export function findSecretPaths(home?: string, hostPaths: string[] = HOST_SECRETS): SecretPath[] {
+  const found: SecretPath[] = [];
+  for (const path of [...hostPaths, ...(home ? HOME_SECRETS.map((p) => join(home, p)) : [])]) {
+    try {
+      found.push({ path, dir: Deno.statSync(path).isDirectory });
+    } catch {
+      // Absent (or unreadable, and then it is none of ours to hide).
+    }
+  }
+  return found;
+}
+
+/** Reads a HIDE_ENV value; anything malformed counts as no list. */
+export function parseSecretPaths(text: string | undefined): SecretPath[] | undefined {
+  if (text === undefined || text === "") return undefined;
+  try {
+    const data: unknown = JSON.parse(text);
+    if (!Array.isArray(data)) return undefined;
+    const ok = data.every((e) =>
+      typeof e?.path === "string" && isAbsolute(e.path) && typeof e.dir === "boolean"
+    );
+    return ok ? data.map((e) => ({ path: e.path, dir: e.dir })) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where the sandbox is rooted and what it lets through. */
 export interface BwrapOptions {
   /** The project root, realpath'd: the only writable host directory. */
@@ -56,6 +97,11 @@ export interface BwrapOptions {
   home?: string;
   /** Extra absolute paths to hide (default HOST_SECRETS). */
   hiddenPaths?: string[];
+  /**
+   * Credential paths found earlier by {@link findSecretPaths} (by a process that could still
+   * see them); hidden as listed, in addition to whatever of the above can be seen now.
+   */
+  secrets?: SecretPath[];
 }
 
 /**
@@ -80,10 +126,9 @@ export function createBwrapWrapper(options: BwrapOptions): SandboxWrapper {
 /** The full bwrap argv for `argv` run in `cwd`. */
 export function bwrapArgv(options: BwrapOptions, argv: string[], cwd: string): string[] {
   const root = options.root;
-  const hidden = [
-    ...(options.hiddenPaths ?? HOST_SECRETS),
-    ...(options.home ? HOME_SECRETS.map((p) => join(options.home!, p)) : []),
-  ].flatMap((path) => hideArgs(path, root));
+  const seen = findSecretPaths(options.home, options.hiddenPaths ?? HOST_SECRETS);
+  const listed = (options.secrets ?? []).filter((e) => !seen.some((s) => s.path === e.path));
+  const hidden = [...seen, ...listed].flatMap((secret) => hideArgs(secret, root));
   const outside = hidden.filter((h) => !h.inRoot).flatMap((h) => h.args);
   const inside = hidden.filter((h) => h.inRoot).flatMap((h) => h.args);
   const protectedArgs = protectedPathsIn(root, options.protectedPaths ?? PROTECTED_NAMES)
@@ -111,17 +156,13 @@ function protectedPathsIn(root: string, names: string[]): string[] {
   return [...out];
 }
 
-function hideArgs(path: string, root: string): { inRoot: boolean; args: string[] }[] {
+function hideArgs(secret: SecretPath, root: string): { inRoot: boolean; args: string[] }[] {
+  const { path } = secret;
   const inRoot = isWithin(path, root);
   // /tmp is a fresh tmpfs already; mounting there would only add empty mount points.
   if (!inRoot && isWithin(path, "/tmp")) return [];
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(path);
-  } catch {
-    return []; // Absent: nothing to hide, and a mount point would create a stray host file.
-  }
-  const args = info.isDirectory ? ["--tmpfs", path] : ["--ro-bind", "/dev/null", path];
+  // Absent paths never get here: a mount point would create a stray host file.
+  const args = secret.dir ? ["--tmpfs", path] : ["--ro-bind", "/dev/null", path];
   return [{ inRoot, args }];
 }
 

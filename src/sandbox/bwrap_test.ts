@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { bwrapArgv, createBwrapWrapper } from "./bwrap.ts";
+import { bwrapArgv, createBwrapWrapper, findSecretPaths, parseSecretPaths } from "./bwrap.ts";
 import { createProcessRunner } from "./runner.ts";
 import type { RunResult } from "../core/mod.ts";
 import { createTempProject } from "../../tests/_lib/project.ts";
@@ -225,4 +225,43 @@ sandboxTest("a sandboxed command reaches the network when it is allowed", async 
   const { code, got } = await connectFromSandbox(true);
   assert.equal(code, 0);
   assert.equal(got, "hello\n");
+});
+
+Deno.test("bwrap argv hides credential paths handed down by a process that could still see them", () => {
+  const argv = bwrapArgv(
+    {
+      root: "/p",
+      network: false,
+      bwrapPath: "bwrap",
+      hiddenPaths: [],
+      // Unreadable from here (they do not exist): only the handed-down list can name them.
+      secrets: [{ path: "/nonexistent-home/.ssh", dir: true }, {
+        path: "/nonexistent-home/.netrc",
+        dir: false,
+      }],
+    },
+    ["true"],
+    "/p",
+  ).join(" ");
+  assert.ok(argv.includes("--tmpfs /nonexistent-home/.ssh"));
+  assert.ok(argv.includes("--ro-bind /dev/null /nonexistent-home/.netrc"));
+});
+
+Deno.test("findSecretPaths lists the credential paths that exist with their kind; the env form round-trips", async () => {
+  const home = await outsideDir();
+  try {
+    await Deno.mkdir(join(home, ".ssh"));
+    await Deno.writeTextFile(join(home, ".netrc"), "x");
+    const found = findSecretPaths(home, []);
+    assert.deepEqual(found, [
+      { path: join(home, ".ssh"), dir: true },
+      { path: join(home, ".netrc"), dir: false },
+    ]);
+    assert.deepEqual(parseSecretPaths(JSON.stringify(found)), found);
+    assert.equal(parseSecretPaths('[{"path":"relative","dir":true}]'), undefined);
+    assert.equal(parseSecretPaths("{oops"), undefined);
+    assert.equal(parseSecretPaths(undefined), undefined);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });

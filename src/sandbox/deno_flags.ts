@@ -1,5 +1,4 @@
 import { delimiter, join } from "node:path";
-import { HOME_SECRETS, HOST_SECRETS } from "./bwrap.ts";
 
 /** Set in the environment of a re-executed Loom so that it does not re-exec again. */
 export const REEXEC_MARKER = "LOOM_SANDBOXED";
@@ -18,8 +17,6 @@ export interface DenoFlagsOptions {
   denoDir?: string;
   /** PATH entries: read only, so git, rg and bwrap can be found. */
   pathDirs: string[];
-  /** The user's home: its credential paths get read-only stat access so bubblewrap can hide them. */
-  home?: string;
   /** For the HTTP transport: the loopback port to listen on (0: any loopback port). */
   listenPort?: number;
 }
@@ -34,16 +31,13 @@ export interface DenoFlagsOptions {
  */
 export function denoPermissionFlags(options: DenoFlagsOptions): string[] {
   const writable = unique([options.root, options.loomHome, options.tempDir]);
-  // bwrap.ts stats each credential path to hide it from children; a NotCapable there would
-  // silently leave it visible, so those exact paths (never their parents) are stat-able.
-  const secrets = options.home ? HOME_SECRETS.map((p) => join(options.home!, p)) : [];
+  // No credential path is readable: the caller finds the ones bubblewrap must hide before the
+  // re-exec and passes them on (bwrap.ts HIDE_ENV).
   const readable = unique([
     ...writable,
     options.appDir,
     ...(options.denoDir ? [options.denoDir] : []),
     ...options.pathDirs,
-    ...secrets,
-    ...HOST_SECRETS,
   ]);
   const flags = [
     `--allow-read=${readable.join(",")}`,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { denoPermissionFlags, isSandboxedChild, REEXEC_MARKER, reexecArgv } from "./deno_flags.ts";
+import { HOME_SECRETS, HOST_SECRETS } from "./bwrap.ts";
 
 const base = {
   root: "/work/app",
@@ -16,10 +17,10 @@ function flag(flags: string[], name: string): string[] | undefined {
 }
 
 Deno.test("denoPermissionFlags writes only to the project, Loom's home and the private temp dir", () => {
-  const flags = denoPermissionFlags({ ...base, home: "/home/u" });
+  const flags = denoPermissionFlags(base);
   assert.deepEqual(flag(flags, "--allow-write"), ["/work/app", "/home/u/.loom", "/tmp/loom-mcp-1"]);
   const read = flag(flags, "--allow-read")!;
-  for (const dir of ["/work/app", "/opt/loom", "/home/u/.cache/deno", "/usr/bin", "/home/u/.ssh"]) {
+  for (const dir of ["/work/app", "/opt/loom", "/home/u/.cache/deno", "/usr/bin"]) {
     assert.ok(read.includes(dir), dir);
   }
   assert.ok(!read.includes("/home/u") && !read.includes("/") && !read.includes("/tmp"));
@@ -58,4 +59,16 @@ Deno.test("reexecArgv runs the same entry with the flags and config, and the mar
   ]);
   assert.equal(isSandboxedChild({ [REEXEC_MARKER]: "1" }), true);
   assert.equal(isSandboxedChild({}), false);
+});
+
+Deno.test("denoPermissionFlags grants no read on any credential path, nor on a parent of one", () => {
+  const read = flag(denoPermissionFlags(base), "--allow-read")!;
+  const secrets = [
+    ...HOME_SECRETS.filter((p) => p !== ".loom").map((p) => `/home/u/${p}`),
+    ...HOST_SECRETS,
+  ];
+  for (const secret of secrets) {
+    const covering = read.filter((dir) => secret === dir || secret.startsWith(dir + "/"));
+    assert.deepEqual(covering, [], secret);
+  }
 });

@@ -1,6 +1,7 @@
 import { delimiter, join } from "node:path";
 import { LoomError } from "../core/mod.ts";
-import { createBwrapWrapper } from "./bwrap.ts";
+import { createBwrapWrapper, HIDE_ENV, parseSecretPaths } from "./bwrap.ts";
+import type { SecretPath } from "./bwrap.ts";
 import type { SandboxWrapper } from "./types.ts";
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -16,6 +17,8 @@ export interface ResolveSandboxOptions {
   env: Record<string, string>;
   /** The user's home (default env.HOME): its credential dirs are hidden in the sandbox. */
   home?: string;
+  /** Credential paths found before Deno's permissions were narrowed (default: env.LOOM_SANDBOX_HIDE). */
+  secrets?: SecretPath[];
   /** Finds a program (default: a PATH lookup in `env`). */
   findBinary?: (name: string) => Promise<string | null>;
   /** Run bwrap once to check it works here (default true). */
@@ -63,6 +66,7 @@ export async function resolveSandbox(options: ResolveSandboxOptions): Promise<Re
     network: options.network,
     bwrapPath,
     home: options.home ?? options.env.HOME,
+    secrets: options.secrets ?? parseSecretPaths(options.env[HIDE_ENV]),
   });
   if (options.probe !== false) {
     const failure = await probeWrapper(wrapper, options.root, options.env);

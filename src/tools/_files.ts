@@ -7,6 +7,20 @@ import { formatCount } from "./_text.ts";
 /** Files larger than this are never loaded by the file tools. */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
+/** The bytes of `abs` (already stat'ed at `size`): synchronously when small. */
+export function readFileBytes(
+  abs: string,
+  size: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  if (size > SYNC_IO_BYTES) return Deno.readFile(abs, { signal });
+  try {
+    return Promise.resolve(Deno.readFileSync(abs));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 /** Throws CANCELLED when the tool call was aborted. */
 export function throwIfAborted(signal: AbortSignal, verb: string, shown: string): void {
   if (signal.aborted) {
@@ -15,8 +29,15 @@ export function throwIfAborted(signal: AbortSignal, verb: string, shown: string)
 }
 
 /** Stats an existing path, refusing directories and oversized files. */
-export async function statFile(abs: string, verb: string, shown: string): Promise<Deno.FileInfo> {
-  const info = await Deno.stat(abs);
+export function statFile(abs: string, verb: string, shown: string): Promise<Deno.FileInfo> {
+  try {
+    return Promise.resolve(checkedFile(Deno.statSync(abs), verb, shown));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function checkedFile(info: Deno.FileInfo, verb: string, shown: string): Deno.FileInfo {
   if (info.isDirectory) {
     const hint = verb === "read" ? "use directory_list to see its contents" : "give a file path";
     throw new LoomError("INVALID_INPUT", `Cannot ${verb} "${shown}": it is a directory; ${hint}`);
@@ -60,7 +81,7 @@ export async function readIfExists(
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw fsError(err, verb, shown);
   }
-  const bytes = await Deno.readFile(abs).catch((err) => {
+  const bytes = await readFileBytes(abs, info.size).catch((err) => {
     throw fsError(err, verb, shown);
   });
   return { bytes, mode: info.mode ?? undefined };
@@ -77,7 +98,8 @@ export function unchangedSince(
   return async () => {
     let now: string | undefined;
     try {
-      now = (await stampOf(await Deno.readFile(abs))).hash;
+      const size = Deno.statSync(abs).size;
+      now = (await stampOf(await readFileBytes(abs, size))).hash;
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
     }
@@ -105,6 +127,7 @@ export async function assertFresh(
 ): Promise<void> {
   const entry = ledger.get(abs);
   if (entry === undefined) {
+    if (ledger.implicitReads) return;
     throw new LoomError(
       "NOT_READ",
       `Cannot ${verb} "${shown}": it exists and was not read in this session; call file_read on it first`,
@@ -143,53 +166,9 @@ export async function withFileLock<T>(abs: string, fn: () => Promise<T>): Promis
   }
 }
 
-/** Options for {@link writeFileAtomic}. */
-export interface AtomicWriteOptions {
-  /** Exact mode for the file (kept from the file being replaced); new files get 0644 minus umask. */
-  mode?: number;
-  /** Last check before the rename; throwing aborts the write and removes the temp file. */
-  beforeRename?: () => Promise<void>;
-}
-
-/** Writes a temp file beside `abs`, fsyncs it, then renames it over `abs`. */
-export async function writeFileAtomic(
-  abs: string,
-  bytes: Uint8Array,
-  options: AtomicWriteOptions = {},
-): Promise<void> {
-  const dir = dirname(abs);
-  const tmp = join(dir, `.${basename(abs).slice(0, 100)}.loom-${crypto.randomUUID()}.tmp`);
-  const file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o644 });
-  try {
-    try {
-      let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
-      await file.sync();
-    } finally {
-      file.close();
-    }
-    if (options.mode !== undefined) await Deno.chmod(tmp, options.mode & 0o7777);
-    await options.beforeRename?.();
-    await Deno.rename(tmp, abs);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-  await syncDir(dir);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await Deno.open(dir, { read: true });
-    try {
-      await handle.sync();
-    } finally {
-      handle.close();
-    }
-  } catch {
-    // Not every platform lets a directory be fsynced; the rename itself is still atomic.
-  }
-}
+import { SYNC_IO_BYTES } from "./_atomic.ts";
+export { settleDirSyncs, SYNC_IO_BYTES, writeFileAtomic } from "./_atomic.ts";
+export type { AtomicWriteOptions } from "./_atomic.ts";
 
 /** NOT_FOUND for a missing file, with a "Did you mean" hint when a close name exists. */
 export async function notFoundError(

@@ -80,10 +80,12 @@ export function encodeUtf8(text: string, bom: boolean): Uint8Array {
 
 /** Line-ending style: "crlf" when every newline is CRLF, "mixed" when some are. */
 export function detectEol(text: string): "lf" | "crlf" | "mixed" {
-  const newlines = text.split("\n").length - 1;
-  const crlf = text.split("\r\n").length - 1;
-  if (crlf === 0) return "lf";
-  return crlf === newlines ? "crlf" : "mixed";
+  // Scans without splitting: a split allocates a string per line of a large file.
+  if (!text.includes("\r\n")) return "lf";
+  for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", nl + 1)) {
+    if (nl === 0 || text.charCodeAt(nl - 1) !== 13) return "mixed";
+  }
+  return "crlf";
 }
 
 /** Splits text into lines the way editors count them (a final newline ends the last line). */
@@ -113,11 +115,18 @@ export function diffTexts(
   oldText: string,
   newText: string,
 ): { patch: string; added: number; removed: number } | undefined {
-  const patch = structuredPatch(rel, rel, oldText, newText, undefined, undefined, {
-    context: 3,
+  // Only the changed region is diffed: lines common to both ends, beyond the context, are cut
+  // off first and the hunks moved back into place. A one-line edit of a large file stays cheap.
+  const cut = trimCommonLines(oldText, newText, DIFF_CONTEXT);
+  const patch = structuredPatch(rel, rel, cut.oldText, cut.newText, undefined, undefined, {
+    context: DIFF_CONTEXT,
     timeout: 2000,
   });
   if (patch === undefined) return undefined;
+  for (const hunk of patch.hunks) {
+    hunk.oldStart += cut.skipped;
+    hunk.newStart += cut.skipped;
+  }
   let added = 0;
   let removed = 0;
   for (const hunk of patch.hunks) {
@@ -127,6 +136,38 @@ export function diffTexts(
     }
   }
   return { patch: formatPatch(patch, FILE_HEADERS_ONLY), added, removed };
+}
+
+const DIFF_CONTEXT = 3;
+
+/**
+ * Both texts without the lines they share at the start and at the end, keeping `context` of
+ * them on each side; `skipped` counts the lines cut from the start. Cut ends always end lines,
+ * so no "no newline at end of file" marker appears unless the real end is kept.
+ */
+export function trimCommonLines(
+  oldText: string,
+  newText: string,
+  context: number,
+): { oldText: string; newText: string; skipped: number } {
+  const a = oldText.split("\n");
+  const b = newText.split("\n");
+  // The last segments (after the final newline) are compared only as part of the common end.
+  const limit = Math.min(a.length, b.length) - 1;
+  let head = 0;
+  while (head < limit && a[head] === b[head]) head++;
+  let tail = 0;
+  if (a[a.length - 1] === b[b.length - 1]) {
+    while (tail < limit - head && a[a.length - 2 - tail] === b[b.length - 2 - tail]) tail++;
+  }
+  const skipped = Math.max(0, head - context);
+  const dropTail = Math.max(0, tail - context);
+  if (skipped === 0 && dropTail === 0) return { oldText, newText, skipped: 0 };
+  const keep = (lines: string[]) =>
+    dropTail === 0
+      ? lines.slice(skipped).join("\n")
+      : lines.slice(skipped, lines.length - 1 - dropTail).join("\n") + "\n";
+  return { oldText: keep(a), newText: keep(b), skipped };
 }
 
 /** Start offsets of the non-overlapping occurrences of `needle` in `text`, left to right. */

@@ -4,7 +4,7 @@ import { defineTool } from "./define.ts";
 import type { ToolContext } from "./define.ts";
 import DESCRIPTION from "./file_read.md" with { type: "text" };
 import { decodeUtf8, detectEol, formatCount, plural, sniffBinary, splitLines } from "./_text.ts";
-import { fsError, notFoundError, statFile, throwIfAborted } from "./_files.ts";
+import { fsError, notFoundError, readFileBytes, statFile, throwIfAborted } from "./_files.ts";
 
 const DEFAULT_LIMIT = 2000;
 const MAX_OUTPUT_BYTES = 256 * 1024;
@@ -50,13 +50,13 @@ export const fileRead = defineTool({
     const shown = guarded.rel;
     throwIfAborted(ctx.signal, "read", shown);
     if (!guarded.exists) throw await notFoundError(ctx.guard, guarded.abs, "read", shown);
-    await statFile(guarded.abs, "read", shown).catch(async (err) => {
+    const info = await statFile(guarded.abs, "read", shown).catch(async (err) => {
       if (err instanceof Deno.errors.NotFound) {
         throw await notFoundError(ctx.guard, guarded.abs, "read", shown);
       }
       throw fsError(err, "read", shown);
     });
-    const bytes = await readBytes(guarded.abs, ctx, shown);
+    const bytes = await readBytes(guarded.abs, info.size, ctx, shown);
 
     const decoded = decodeUtf8(bytes);
     const binary = sniffBinary(bytes, decoded !== undefined);
@@ -156,9 +156,14 @@ function fileNotes(text: string, lossy: boolean): string {
   return notes.length === 0 ? "" : ` (${notes.join("; ")})`;
 }
 
-async function readBytes(abs: string, ctx: ToolContext, shown: string): Promise<Uint8Array> {
+async function readBytes(
+  abs: string,
+  size: number,
+  ctx: ToolContext,
+  shown: string,
+): Promise<Uint8Array> {
   try {
-    return await Deno.readFile(abs, { signal: ctx.signal });
+    return await readFileBytes(abs, size, ctx.signal);
   } catch (err) {
     throwIfAborted(ctx.signal, "read", shown);
     if (err instanceof Deno.errors.NotFound) {

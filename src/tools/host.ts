@@ -13,6 +13,8 @@ import type { ResolvedSandbox } from "../sandbox/mod.ts";
 import { createPathGuard, ReadLedger } from "../workspace/mod.ts";
 import { createToolRegistry } from "./registry.ts";
 import type { ToolHost } from "./run.ts";
+import type { OpenGraph } from "./_decision_format.ts";
+import type { ProjectGraph } from "../graph/mod.ts";
 
 /** Where and how to open a project. The environment comes in as a value, never read here. */
 export interface OpenHostOptions {
@@ -21,6 +23,10 @@ export interface OpenHostOptions {
   env: Record<string, string>;
   flags?: DeepPartial<LoomConfig>;
   ask?: Asker;
+  /** A person runs one tool by hand (`loom tool`): overwrites need no earlier file_read. */
+  implicitReads?: boolean;
+  /** Stamped on decision-graph nodes made through this host. */
+  sessionId?: string;
 }
 
 /** A ready tool host plus what was learned opening it (for doctor, trust and the MCP server). */
@@ -30,6 +36,10 @@ export interface OpenedHost {
   /** Picks the OS sandbox on first call (probing bubblewrap); runs reuse the answer. */
   sandbox: () => Promise<ResolvedSandbox>;
   rgPath: string | null;
+  /** The project's decision graph, opened (and migrated) on first call, then shared. */
+  graph: OpenGraph;
+  /** Closes the decision graph's database if it was opened. */
+  closeGraph(): void;
 }
 
 /** Loads config and rules, picks the sandbox, and builds the tool host for one project. */
@@ -65,13 +75,34 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
   const rgPath = options.env.LOOM_SEARCH_ENGINE === "builtin"
     ? null
     : await findOnPath("rg", options.env);
+  // SQLite loads only when a decision tool or resource first needs it, never at start-up.
+  let project: Promise<ProjectGraph> | undefined;
+  const graph: OpenGraph = async () => {
+    project ??= import("../graph/mod.ts").then((g) =>
+      g.openProjectGraph({
+        root: guard.root,
+        env: options.env,
+        runner,
+        sessionId: options.sessionId,
+      })
+    );
+    try {
+      return (await project).graph;
+    } catch (err) {
+      project = undefined; // A failed open (read-only .loom/) is retried on the next call.
+      throw err;
+    }
+  };
+  const closeGraph = () => {
+    project?.then((p) => p.close(), () => {});
+  };
   const host: ToolHost = {
-    tools: createToolRegistry({ rgPath }),
+    tools: createToolRegistry({ rgPath, openGraph: graph }),
     permissions,
     ask: options.ask,
     context: {
       guard,
-      ledger: new ReadLedger(),
+      ledger: new ReadLedger({ implicitReads: options.implicitReads }),
       runner,
       config,
       rules,
@@ -80,7 +111,7 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
       isReadDenied: (rel) => permissions.isReadDenied(rel),
     },
   };
-  return { host, loaded, sandbox, rgPath };
+  return { host, loaded, sandbox, rgPath, graph, closeGraph };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /** What a file looked like when a tool last read or wrote it. */
 export interface FileStamp {
   size: number;
@@ -15,6 +17,15 @@ export interface LedgerEntry extends FileStamp {
 export class ReadLedger {
   #stamps = new Map<string, LedgerEntry>();
   #seq = 0;
+  /**
+   * True when the caller is a person running one tool by hand (`loom tool`): they have seen the
+   * file, so an overwrite needs no earlier file_read. Concurrent writes are still caught.
+   */
+  readonly implicitReads: boolean;
+
+  constructor(options: { implicitReads?: boolean } = {}) {
+    this.implicitReads = options.implicitReads ?? false;
+  }
 
   /** The sequence number of the latest record; capture it to detect records made later. */
   get seq(): number {
@@ -39,8 +50,8 @@ export class ReadLedger {
 }
 
 /** SHA-256 stamp of some bytes. */
-export async function stampOf(bytes: Uint8Array): Promise<FileStamp> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  const hash = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-  return { size: bytes.length, hash };
+export function stampOf(bytes: Uint8Array): Promise<FileStamp> {
+  // node:crypto hashes synchronously: crypto.subtle's thread hop cost more than the hash itself.
+  const hash = createHash("sha256").update(bytes).digest("hex");
+  return Promise.resolve({ size: bytes.length, hash });
 }

@@ -1,6 +1,8 @@
 /**
- * The floor for the graph benchmark: the same SQL as Loom's graph code, run directly on
- * node:sqlite with no validation, no mapping to objects beyond what printing needs.
+ * The floor for the graph benchmark: the straightforward SQL for the same results, run directly
+ * on node:sqlite with no validation, no mapping to objects beyond what printing needs. (Loom's
+ * context builder has since moved to index-friendlier SQL for "recent", "uncertain" and the
+ * chosen count; the floor keeps the plain queries any direct implementation would write.)
  * `deno run -A tests/bench/_graph_floor.ts DB` is the floor's whole `graph context` command.
  */
 import { DatabaseSync } from "node:sqlite";

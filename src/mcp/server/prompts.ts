@@ -1,6 +1,7 @@
 import type { OpenedHost } from "../../tools/host.ts";
 import { ErrorCode, McpError } from "./_sdk.ts";
 import { renderRules } from "./resources.ts";
+import { decisionBriefing, pulsePromptText } from "./decisions.ts";
 
 const MAX_COMPLETIONS = 100;
 
@@ -9,11 +10,18 @@ export const PROMPTS = [
   {
     name: "loom-start",
     title: "Start working with Loom",
-    description: "The project's instructions and rules, then the task to work on",
+    description:
+      "The project's instructions and rules, its active goals and rejected options, then the task",
     arguments: [
       { name: "task", description: "What to work on", required: false },
       { name: "focus", description: "A file or folder to start from", required: false },
     ],
+  },
+  {
+    name: "loom-pulse",
+    title: "Review the decision graph",
+    description: "The decision graph's pulse (gaps, orphans, stale and uncertain items) to review",
+    arguments: [],
   },
 ];
 
@@ -24,15 +32,24 @@ export interface PromptMessage {
 }
 
 /** Builds one prompt; unknown names are a JSON-RPC error. */
-export function getPrompt(
+export async function getPrompt(
   opened: OpenedHost,
   name: string,
   args: Record<string, string> = {},
-): { description: string; messages: PromptMessage[] } {
+): Promise<{ description: string; messages: PromptMessage[] }> {
+  if (name === "loom-pulse") {
+    const text = await pulsePromptText(opened);
+    return {
+      description: PROMPTS[1].description,
+      messages: [{ role: "user", content: { type: "text", text } }],
+    };
+  }
   if (name !== "loom-start") {
     throw new McpError(
       ErrorCode.InvalidParams,
-      `Cannot get prompt "${name}": no such prompt; the prompts are loom-start`,
+      `Cannot get prompt "${name}": no such prompt; the prompts are ${
+        PROMPTS.map((p) => p.name).join(", ")
+      }`,
     );
   }
   const parts = [
@@ -41,6 +58,8 @@ export function getPrompt(
     "",
     renderRules(opened).trim(),
   ];
+  const briefing = await decisionBriefing(opened);
+  if (briefing) parts.push("", briefing);
   if (args.focus) parts.push("", `Start from: ${args.focus}`);
   parts.push("", args.task ? `Task: ${args.task}` : "Ask me what to work on.");
   return {

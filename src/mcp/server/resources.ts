@@ -3,6 +3,7 @@ import { isLoomError } from "../../core/mod.ts";
 import type { OpenedHost } from "../../tools/host.ts";
 import { ErrorCode, McpError } from "./_sdk.ts";
 import { redactSecrets } from "./redact.ts";
+import { DECISION_RESOURCES, isDecisionUri, readDecisionResource } from "./decisions.ts";
 
 const FILE_PREFIX = "loom://file/";
 const MAX_RESOURCE_BYTES = 5 * 1024 * 1024;
@@ -25,6 +26,7 @@ export const RESOURCES = [
     description: "The merged configuration Loom runs with, secrets redacted",
     mimeType: "application/json",
   },
+  ...DECISION_RESOURCES,
 ];
 
 /** The template for project files, read through the same guard and rules as file_read. */
@@ -65,6 +67,7 @@ export async function readResource(opened: OpenedHost, uri: string): Promise<Res
     const text = JSON.stringify(redactSecrets(opened.loaded.config), null, 2);
     return { uri, mimeType: "application/json", text };
   }
+  if (isDecisionUri(uri)) return await readDecisionResource(opened, uri);
   const path = filePathOf(uri);
   if (path === null) {
     throw new McpError(RESOURCE_NOT_FOUND, `Cannot read "${uri}": no such resource`);

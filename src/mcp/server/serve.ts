@@ -1,18 +1,25 @@
-import { createLoomServer } from "./server.ts";
+// Only types from server.ts here: it loads the SDK, which stdio start-up does after `initialize`.
 import type { LoomServerOptions } from "./server.ts";
 import { LineTransport } from "./stdio.ts";
 import type { LineStreams } from "./stdio.ts";
 
-/** Serves one MCP session over stdin/stdout; resolves when the client closes stdin. */
+/**
+ * Serves one MCP session over stdin/stdout; resolves when the client closes stdin. Reading starts
+ * first and `initialize` is answered while the SDK loads; the SDK then sees every message in order.
+ */
 export async function serveStdio(
   options: LoomServerOptions & { streams?: LineStreams; stop?: Promise<void> },
 ): Promise<void> {
-  const loom = createLoomServer({ useRoots: true, ...options });
   const transport = new LineTransport(options.streams);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
-  // The SDK chains its own onclose onto the transport's in connect().
+  transport.answerInitializeEarly(options.version);
+  await transport.start();
+  await transport.firstLine();
+  const { createLoomServer } = await import("./server.ts");
+  const loom = createLoomServer({ useRoots: true, ...options });
+  // The SDK chains its own onclose onto the transport's in connect(); it calls start() again.
   await loom.server.connect(transport);
   options.stop?.then(() => transport.close());
   await closed;
@@ -39,6 +46,7 @@ export async function serveHttp(
 ): Promise<HttpServing> {
   // Hono loads only for HTTP: stdio start-up stays small.
   const { createMcpHttpApp } = await import("./http.ts");
+  const { createLoomServer } = await import("./server.ts");
   let port = options.port;
   const http = createMcpHttpApp({
     createSession: () => createLoomServer({ ...options, useRoots: false }),

@@ -20,7 +20,9 @@ import type { LoggingLevel } from "./_sdk.ts";
 import { callTool, createElicitingAsker, toMcpTool } from "./tools.ts";
 import { FILE_TEMPLATE, readResource, RESOURCES, watchedPathsOf } from "./resources.ts";
 import { ResourceSubscriptions } from "./subscriptions.ts";
+import { DECISION_NODE_TEMPLATE, DecisionSubscriptions, isDecisionUri } from "./decisions.ts";
 import { complete, getPrompt, PROMPTS } from "./prompts.ts";
+import { INSTRUCTIONS, SERVER_CAPABILITIES, serverInfo } from "./handshake.ts";
 
 /** What one MCP session needs from its composition root. */
 export interface LoomServerOptions {
@@ -48,25 +50,12 @@ export interface LoomServer {
   close(): Promise<void>;
 }
 
-const INSTRUCTIONS = "Loom serves one project: read, search, edit and run commands there. " +
-  "Paths are project-relative. Read a file before editing it. Calls that change things may " +
-  "ask for approval or be denied by the project's rules (see the loom://rules resource).";
-
 /** Builds the MCP server for one session: tools, resources, prompts, logging, completion. */
 export function createLoomServer(options: LoomServerOptions): LoomServer {
-  const server = new Server(
-    { name: "loom", title: "Loom", version: options.version },
-    {
-      capabilities: {
-        tools: { listChanged: false },
-        resources: { subscribe: true, listChanged: false },
-        prompts: { listChanged: false },
-        logging: {},
-        completions: {},
-      },
-      instructions: INSTRUCTIONS,
-    },
-  );
+  const server = new Server(serverInfo(options.version), {
+    capabilities: structuredClone(SERVER_CAPABILITIES),
+    instructions: INSTRUCTIONS,
+  });
   const log = options.log ?? (() => {});
   // The SDK turns a request its schema rejects into -32603 Internal error; bad params are the
   // client's mistake (-32602), and the message names the field and what was expected.
@@ -76,7 +65,14 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
     handler: (request: z.infer<S>, extra: any) => unknown,
   ) => {
     const method = schema.shape.method.value;
-    server.setRequestHandler(
+    // Server's own tools/call wrapper parses the request a second time and the result (which
+    // callTool builds well-formed) once more, with zod, on every call: the base class's
+    // registration keeps the protocol machinery (ids, cancellation, progress) without them.
+    const register: Server["setRequestHandler"] = method === "tools/call"
+      ? Object.getPrototypeOf(Server.prototype).setRequestHandler
+      : server.setRequestHandler;
+    register.call(
+      server,
       z.looseObject({ method: z.literal(method) }) as unknown as S,
       ((request: unknown, extra: unknown) => {
         const parsed = schema.safeParse(request);
@@ -170,20 +166,25 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
   const subscriptions = new ResourceSubscriptions((uri) => {
     server.sendResourceUpdated({ uri }).catch(() => {});
   });
+  const decisionSubscriptions = new DecisionSubscriptions((uri) => {
+    server.sendResourceUpdated({ uri }).catch(() => {});
+  });
   onRequest(ListResourcesRequestSchema, () => ({ resources: RESOURCES }));
   onRequest(ListResourceTemplatesRequestSchema, () => ({
-    resourceTemplates: [FILE_TEMPLATE],
+    resourceTemplates: [FILE_TEMPLATE, DECISION_NODE_TEMPLATE],
   }));
   onRequest(ReadResourceRequestSchema, async (request) => ({
     contents: [await readResource(await opened(), request.params.uri)],
   }));
   onRequest(SubscribeRequestSchema, async (request) => {
     const uri = request.params.uri;
-    subscriptions.subscribe(uri, await watchedPathsOf(await opened(), uri));
+    if (isDecisionUri(uri)) await decisionSubscriptions.subscribe(await opened(), uri);
+    else subscriptions.subscribe(uri, await watchedPathsOf(await opened(), uri));
     return {};
   });
   onRequest(UnsubscribeRequestSchema, (request) => {
     subscriptions.unsubscribe(request.params.uri);
+    decisionSubscriptions.unsubscribe(request.params.uri);
     return {};
   });
 
@@ -197,13 +198,17 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
     completion: await complete(await opened(), request.params.ref, request.params.argument),
   }));
 
-  server.onclose = () => subscriptions.close();
+  server.onclose = () => {
+    subscriptions.close();
+    decisionSubscriptions.close();
+  };
   return {
     server,
     opened,
     notify,
     async close() {
       subscriptions.close();
+      decisionSubscriptions.close();
       await server.close();
       // Closing aborted the running calls; wait until they have killed their processes.
       await Promise.allSettled([...inflight]);

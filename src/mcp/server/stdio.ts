@@ -1,5 +1,12 @@
-import { ErrorCode } from "./_sdk.ts";
+// No value import from the SDK: this module answers `initialize` before the SDK has loaded.
 import type { JSONRPCMessage, Transport } from "./_sdk.ts";
+import { initializeRequestId, initializeResult } from "./handshake.ts";
+
+/** JSON-RPC's own error codes (the SDK's ErrorCode values). */
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+/** Replies up to this size are written synchronously: below a pipe's buffer, that never waits. */
+const SYNC_WRITE_BYTES = 64 * 1024;
 
 /** Messages above this many bytes are refused (and skipped up to the next newline). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -14,6 +21,9 @@ export interface LineStreams {
  * Newline-delimited JSON-RPC over stdin/stdout. Unlike the SDK's stdio transport it answers
  * malformed JSON (-32700), invalid JSON-RPC (-32600) and oversized messages instead of
  * dropping them, and closes when stdin ends.
+ *
+ * Started early (see {@link answerInitializeEarly}) it reads before anyone listens: messages wait
+ * in order until `start()` is called again with `onmessage` set (the SDK's connect does that).
  */
 export class LineTransport implements Transport {
   onclose?: () => void;
@@ -25,22 +35,62 @@ export class LineTransport implements Transport {
   #closed = false;
   #encoder = new TextEncoder();
   #decoder = new TextDecoder();
+  /** Messages read before a listener was ready, in order. */
+  #waiting: JSONRPCMessage[] = [];
+  #ready = false;
+  /** The server version to answer `initialize` with before the SDK has loaded. */
+  #earlyVersion?: string;
+  /** The id of the `initialize` answered early: the SDK's own answer to it is dropped. */
+  #answeredId?: string | number;
+  #firstLine = Promise.withResolvers<void>();
+  #sawLine = false;
 
   constructor(streams: LineStreams = denoStdio()) {
     this.#streams = streams;
   }
 
-  /** Starts reading; resolves at once (the read loop runs until stdin ends). */
+  /**
+   * Answers the first well-formed `initialize` at once, as the SDK's Server would (see
+   * handshake.ts), and later drops the SDK's own answer to it. The SDK still sees the request,
+   * so it knows the client's capabilities. Call before the first `start()`.
+   */
+  answerInitializeEarly(version: string): void {
+    this.#earlyVersion = version;
+  }
+
+  /**
+   * Resolves once the first line has been handled (an early `initialize` answer is written by
+   * then) or input ended. Loading a large module graph blocks the event loop for tens of
+   * milliseconds, so the server loads the SDK only after this.
+   */
+  firstLine(): Promise<void> {
+    return this.#firstLine.promise;
+  }
+
+  /**
+   * Starts reading; resolves at once (the read loop runs until stdin ends). Called again once
+   * `onmessage` is set, it delivers what was read meanwhile.
+   */
   start(): Promise<void> {
-    this.#reader = this.#streams.readable.getReader();
-    this.#readLoop().catch((err) =>
-      this.onerror?.(err instanceof Error ? err : new Error(String(err)))
-    );
+    if (this.#reader === undefined) {
+      this.#reader = this.#streams.readable.getReader();
+      this.#readLoop().catch((err) =>
+        this.onerror?.(err instanceof Error ? err : new Error(String(err)))
+      );
+    }
+    if (this.onmessage !== undefined && !this.#ready) {
+      this.#ready = true;
+      for (const message of this.#waiting.splice(0)) this.onmessage?.(message);
+    }
     return Promise.resolve();
   }
 
   /** Writes one message as a line; writes are serialised. */
   send(message: JSONRPCMessage): Promise<void> {
+    if (this.#answeredId !== undefined && isResponseTo(message, this.#answeredId)) {
+      this.#answeredId = undefined;
+      return this.#writing;
+    }
     const bytes = this.#encoder.encode(JSON.stringify(message) + "\n");
     this.#writing = this.#writing.then(() => this.#streams.write(bytes));
     return this.#writing;
@@ -50,6 +100,7 @@ export class LineTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#firstLine.resolve();
     await this.#reader?.cancel().catch(() => {});
     this.onclose?.();
   }
@@ -89,25 +140,49 @@ export class LineTransport implements Transport {
   #handleLine(bytes: Uint8Array): void {
     const text = this.#decoder.decode(bytes).trim();
     if (text === "") return;
+    this.#dispatch(text);
+    if (this.#sawLine) return;
+    this.#sawLine = true;
+    // After any reply to this line is written (writes are chained).
+    this.#writing.then(() => this.#firstLine.resolve(), () => this.#firstLine.resolve());
+  }
+
+  #dispatch(text: string): void {
     let data: unknown;
     try {
       data = JSON.parse(text);
     } catch {
-      this.#reject(null, ErrorCode.ParseError, "Parse error: the message is not valid JSON");
+      this.#reject(null, PARSE_ERROR, "Parse error: the message is not valid JSON");
       return;
     }
     if (!isJsonRpcMessage(data)) {
       const id = idOf(data);
-      this.#reject(id, ErrorCode.InvalidRequest, "Invalid Request: not a JSON-RPC 2.0 message");
+      this.#reject(id, INVALID_REQUEST, "Invalid Request: not a JSON-RPC 2.0 message");
       return;
     }
-    this.onmessage?.(data);
+    if (this.#ready) {
+      this.onmessage?.(data);
+      return;
+    }
+    const early = this.#earlyVersion;
+    if (early !== undefined) {
+      const id = initializeRequestId(data);
+      if (id !== undefined) {
+        this.#earlyVersion = undefined;
+        const requested = (data as unknown as { params: { protocolVersion: string } }).params
+          .protocolVersion;
+        const reply = { jsonrpc: "2.0", id, result: initializeResult(requested, early) };
+        this.send(reply as unknown as JSONRPCMessage).catch(() => {});
+        this.#answeredId = id; // Set after sending: only the SDK's answer is dropped.
+      }
+    }
+    this.#waiting.push(data);
   }
 
   #tooLarge(): void {
     this.#reject(
       null,
-      ErrorCode.InvalidRequest,
+      INVALID_REQUEST,
       `Invalid Request: over ${MAX_MESSAGE_BYTES} bytes`,
     );
   }
@@ -149,6 +224,11 @@ function isError(value: unknown): boolean {
   return typeof error.code === "number" && typeof error.message === "string";
 }
 
+function isResponseTo(message: JSONRPCMessage, id: string | number): boolean {
+  const m = message as Record<string, unknown>;
+  return m.id === id && !("method" in m) && ("result" in m || "error" in m);
+}
+
 function idOf(data: unknown): string | number | null {
   if (typeof data !== "object" || data === null) return null;
   const id = (data as { id?: unknown }).id;
@@ -168,6 +248,11 @@ function denoStdio(): LineStreams {
     readable: Deno.stdin.readable,
     async write(bytes) {
       let written = 0;
+      if (bytes.length <= SYNC_WRITE_BYTES) {
+        // An async write costs a thread hop per reply; a small one fits the pipe at once.
+        while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+        return;
+      }
       while (written < bytes.length) written += await Deno.stdout.write(bytes.subarray(written));
     },
   };
