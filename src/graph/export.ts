@@ -54,7 +54,8 @@ export function exportGraph(graph: DecisionGraph): GraphExport {
   };
 }
 
-function exportNode(n: GraphNode): ExportedNode {
+/** A node as Loom's JSON export writes it (also the tools' structured form). */
+export function exportNode(n: GraphNode): ExportedNode {
   return {
     id: n.id,
     change_id: n.changeId,

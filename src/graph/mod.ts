@@ -42,7 +42,7 @@ export { computePulse, hasGaps, renderPulse } from "./pulse.ts";
 export type { Pulse, PulseItem, PulseList, PulseOptions } from "./pulse.ts";
 export { buildNarrative } from "./narrative.ts";
 export type { Narrative, NarrativeOptions, Pivot } from "./narrative.ts";
-export { exportGraph, LOOM_FORMAT, toDot, toMermaid } from "./export.ts";
+export { exportGraph, exportNode, LOOM_FORMAT, toDot, toMermaid } from "./export.ts";
 export type { ExportedEdge, ExportedNode, GraphExport } from "./export.ts";
 export { importGraph } from "./import.ts";
 export type { ImportOptions, ImportResult } from "./import.ts";

@@ -3,6 +3,7 @@ import { LoomError } from "../core/mod.ts";
 import type { DecisionGraph, GraphEdge, GraphNode } from "../graph/mod.ts";
 // types.ts holds only constants: importing it does not load SQLite (graph/mod.ts would).
 import { EDGE_TYPES, NODE_STATUSES, NODE_TYPES } from "../graph/types.ts";
+import { exportNode } from "../graph/export.ts";
 
 /** Opens the project's decision graph on first use (the host keeps one open graph). */
 export type OpenGraph = () => Promise<DecisionGraph>;
@@ -43,23 +44,9 @@ export const edgeOutput = z.object({
   created_at: z.string(),
 });
 
-/** A node as structured content. */
+/** A node as structured content: the same shape Loom's JSON export writes. */
 export function nodeJson(n: GraphNode): z.infer<typeof nodeOutput> {
-  return {
-    id: n.id,
-    change_id: n.changeId,
-    type: n.type,
-    title: n.title,
-    body: n.body,
-    status: n.status,
-    confidence: n.confidence,
-    files: n.files,
-    branch: n.branch,
-    commit: n.commit,
-    session_id: n.sessionId,
-    created_at: new Date(n.createdAt).toISOString(),
-    updated_at: new Date(n.updatedAt).toISOString(),
-  };
+  return exportNode(n);
 }
 
 /** An edge as structured content. */
