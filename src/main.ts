@@ -28,11 +28,12 @@ async function main(argv: string[]): Promise<number> {
     out(`loom ${VERSION}\n`);
     return 0;
   }
-  if (args.command === undefined || args.command === "help") {
+  if ((args.command === undefined && args.help) || args.command === "help") {
     const topic = args.command === "help" ? args.positionals[0] : undefined;
     out(topic && COMMAND_HELP[topic] ? COMMAND_HELP[topic] : HELP);
     return 0;
   }
+  if (args.command === undefined) return await agentCommand(args, undefined);
   if (args.help) {
     out(COMMAND_HELP[args.command] ?? HELP);
     return COMMAND_HELP[args.command] ? 0 : 2;
@@ -51,9 +52,67 @@ async function main(argv: string[]): Promise<number> {
     }
     case "mcp":
       return await mcpCommand(args, argv);
-    default:
-      err(`Cannot run "loom ${args.command}": no such command; see 'loom --help'\n`);
+    case "sessions":
+      return await sessionsCommand(args);
+    default: {
+      // A question has spaces or punctuation; a lone lowercase word is a mistyped command.
+      const question = [args.command, ...args.positionals].join(" ");
+      if (args.print || !/^[a-z][a-z-]*$/.test(question)) return await agentCommand(args, question);
+      err(
+        `Cannot run "loom ${args.command}": no such command; see 'loom --help' (to ask Loom, write loom -p "${args.command}")\n`,
+      );
       return 2;
+    }
+  }
+}
+
+const interruptHandlers = new Set<() => void>();
+let listening = false;
+
+/** Calls `handler` on each SIGINT until the returned function is called. */
+function onInterrupt(handler: () => void): () => void {
+  if (!listening) {
+    listening = true;
+    Deno.addSignalListener("SIGINT", () => interruptHandlers.forEach((h) => h()));
+  }
+  interruptHandlers.add(handler);
+  return () => interruptHandlers.delete(handler);
+}
+
+async function agentCommand(args: CliArgs, question: string | undefined): Promise<number> {
+  const { runAgentCommand } = await load<typeof import("./cli/agent_cmd.ts")>(
+    "./cli/agent_cmd.ts",
+  );
+  const { createDenoTerminal } = await load<typeof import("./cli/repl/terminal.ts")>(
+    "./cli/repl/terminal.ts",
+  );
+  return await runAgentCommand({
+    args,
+    question,
+    root: projectRoot(args),
+    home: homeDir(),
+    env: Deno.env.toObject(),
+    stdinIsTty: Deno.stdin.isTerminal(),
+    stdoutIsTty: Deno.stdout.isTerminal(),
+    readStdin: () => new Response(Deno.stdin.readable).text(),
+    io: createDenoTerminal(),
+    err,
+    onInterrupt,
+  });
+}
+
+async function sessionsCommand(args: CliArgs): Promise<number> {
+  const { runSessionsCommand } = await load<typeof import("./cli/sessions_cmd.ts")>(
+    "./cli/sessions_cmd.ts",
+  );
+  const { openSessionStore } = await load<typeof import("./cli/_agent_setup.ts")>(
+    "./cli/_agent_setup.ts",
+  );
+  const { store, db } = await openSessionStore(projectRoot(args), Deno.env.toObject());
+  try {
+    return runSessionsCommand(store, args.positionals, { out, json: args.json });
+  } finally {
+    db.close();
   }
 }
 

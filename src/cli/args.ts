@@ -1,6 +1,9 @@
 import { parseArgs } from "node:util";
 import { LoomError } from "../core/mod.ts";
 
+/** How headless output is written: the answer, one JSON object, or one JSON event per line. */
+export type OutputFormat = "text" | "json" | "stream-json";
+
 /** The parsed command line. */
 export interface CliArgs {
   command: string | undefined;
@@ -15,6 +18,29 @@ export interface CliArgs {
   http: boolean;
   /** `loom mcp --port N` (a string until the command checks it). */
   port?: string;
+  /** `--model provider:model`. */
+  model?: string;
+  /** `--resume ID`; the empty string when given without an id (offer a pick list). */
+  resume?: string;
+  /** `--continue`: the latest session. */
+  continue: boolean;
+  /** `--architect`: the architect model plans, the editor model edits. */
+  architect: boolean;
+  /** `-p/--print`: answer once for a script. */
+  print: boolean;
+  outputFormat: OutputFormat;
+}
+
+const FORMATS: readonly OutputFormat[] = ["text", "json", "stream-json"];
+
+/**
+ * `--resume` takes an optional id: when the next word is missing or is a flag, it becomes
+ * `--resume=` (an empty id, meaning "let me pick").
+ */
+function normaliseResume(argv: string[]): string[] {
+  return argv.map((arg, i) =>
+    arg === "--resume" && (i === argv.length - 1 || argv[i + 1].startsWith("-")) ? "--resume=" : arg
+  );
 }
 
 /** Parses argv; unknown flags are a USAGE error that names them. */
@@ -22,7 +48,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: normaliseResume(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -34,6 +60,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
         status: { type: "boolean", default: false },
         http: { type: "boolean", default: false },
         port: { type: "string" },
+        model: { type: "string" },
+        resume: { type: "string" },
+        continue: { type: "boolean", short: "c", default: false },
+        architect: { type: "boolean", default: false },
+        print: { type: "boolean", short: "p", default: false },
+        "output-format": { type: "string" },
       },
     });
   } catch (err) {
@@ -41,6 +73,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new LoomError("USAGE", `Cannot parse the command line: ${why}; see 'loom --help'`);
   }
   const { values, positionals } = parsed;
+  const format = values["output-format"] ?? "text";
+  if (!FORMATS.includes(format as OutputFormat)) {
+    throw new LoomError(
+      "USAGE",
+      `Cannot use --output-format "${format}": expected text, json or stream-json`,
+    );
+  }
   return {
     command: positionals[0],
     positionals: positionals.slice(1),
@@ -52,5 +91,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
     status: values.status ?? false,
     http: values.http ?? false,
     port: values.port,
+    model: values.model,
+    resume: values.resume,
+    continue: values.continue ?? false,
+    architect: values.architect ?? false,
+    print: values.print ?? false,
+    outputFormat: format as OutputFormat,
   };
 }

@@ -5,6 +5,11 @@ export const VERSION = "0.1.0";
 export const HELP = `loom ${VERSION}: an AI coding assistant with a memory, MCP server first
 
 Usage:
+  loom                                Interactive session (REPL) on the project
+  loom "question"                     Answer once and exit
+  loom -p "question" [--output-format text|json|stream-json]
+                                      Answer once for a script; piped input is prepended
+  loom sessions [list|show ID|rm ID]  Saved sessions with dates, titles, models and costs
   loom tools [--json]                 List the tools with their input schemas
   loom tool NAME 'JSON-ARGS'          Run one tool against the project and print its result
   loom doctor [--json]                Check Deno, git, ripgrep, bubblewrap, sandbox and config
@@ -15,13 +20,20 @@ Usage:
 
 Options:
   --project DIR    Project root (default: the current directory)
+  --model P:M      Model as provider:model (default [model] default, LOOM_MODEL)
+  --resume [ID]    Continue a saved session (without an id: pick from a list)
+  -c, --continue   Continue the latest session
+  --architect      A planner model hands its plan to an editor model
+  -p, --print      Answer once, print the answer only (no prompts: asks are denied)
+  --output-format  With -p: text (default), json (one object) or stream-json (events)
   --yes            Approve every call that would ask (deny rules still apply)
   --json           Machine-readable output (tools, tool, doctor, trust)
   -h, --help       Show help for a command
   -V, --version    Print the version
 
-Exit codes: 0 ok, 1 the tool or check failed, 2 bad usage.
+Exit codes: 0 ok, 1 the tool, check or turn failed, 2 bad usage.
 Config: .loom.toml in the project, ~/.loom/config.toml, LOOM_* variables (see README.md).
+Keys: ANTHROPIC_API_KEY, OPENAI_API_KEY (or [providers.NAME] api_key_env).
 `;
 
 /** Help for each subcommand, shown by `loom CMD --help`. */
@@ -53,6 +65,14 @@ change id (or a unique prefix of one). Edges point forward, parent to child.
 Node types: goal decision option action outcome observation revisit
 Edge types: leads_to chosen rejected requires blocks enables supersedes
 Exit codes: 0 ok, 1 refused or failed (unknown id, cycle, bad file), 2 bad usage.
+`,
+  sessions: `Usage: loom sessions [list|show ID|rm ID] [--json] [--project DIR]
+
+Sessions are kept in .loom/loom.db as they happen; an id prefix is enough.
+  list       Sessions, most recent first: id, last activity, model, cost, title
+  show ID    A session's facts, costs by model, and its conversation
+  rm ID      Delete a session with its messages and usage
+Continue one with 'loom --resume ID' or 'loom --continue' (the latest).
 `,
   tools: `Usage: loom tools [--json]
 

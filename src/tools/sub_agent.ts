@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LoomError } from "../core/mod.ts";
-import type { ProgressUpdate } from "../core/mod.ts";
+import type { ProgressUpdate, Usage } from "../core/mod.ts";
 import { defineTool } from "./define.ts";
 import DESCRIPTION from "./sub_agent.md" with { type: "text" };
 
@@ -10,6 +10,8 @@ export interface SubAgentReport {
   steps: number;
   /** `final`, or the limit that stopped it (`step_limit`, `token_limit`). */
   stopped: string;
+  /** What its model calls spent, for the parent's cost ledger: model id, tokens, dollars. */
+  spent?: { model: string; usage: Usage; costUsd: number };
 }
 
 /** Runs a read-only sub-agent on `task` (supplied by the agent; tools never import llm). */
@@ -36,6 +38,14 @@ export function createSubAgentTool(runSubAgent: SubAgentRunner) {
     output: z.object({
       steps: z.number().int().describe("Model calls the sub-agent made"),
       stopped: z.string().describe("final, or the limit that stopped it"),
+      model: z.string().optional().describe("The sub-agent's model, provider:model"),
+      usage: z.object({
+        input: z.number().int().describe("Input tokens not read from the prompt cache"),
+        output: z.number().int().describe("Output tokens"),
+        cacheRead: z.number().int().describe("Input tokens read from the prompt cache"),
+        cacheWrite: z.number().int().describe("Input tokens written to the prompt cache"),
+      }).optional().describe("Tokens its model calls used, all calls together"),
+      costUsd: z.number().optional().describe("What those calls cost in dollars, by the catalog"),
     }),
     annotations: {
       title: "Sub-agent (read-only)",
@@ -62,7 +72,10 @@ export function createSubAgentTool(runSubAgent: SubAgentRunner) {
       const text = report.text.trim() === ""
         ? `The sub-agent made ${report.steps} steps and wrote no report${note}`
         : `${report.text.trim()}${note}`;
-      return { text, structured: { steps: report.steps, stopped: report.stopped } };
+      const spent = report.spent
+        ? { model: report.spent.model, usage: report.spent.usage, costUsd: report.spent.costUsd }
+        : {};
+      return { text, structured: { steps: report.steps, stopped: report.stopped, ...spent } };
     },
   });
 }

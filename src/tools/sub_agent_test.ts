@@ -70,3 +70,24 @@ Deno.test("the registry lists sub_agent only when a runner is supplied", () => {
   const tools = createToolRegistry({ rgPath: null, subAgent: fake.runner });
   assert.equal([...tools.keys()].at(-1), "sub_agent");
 });
+
+Deno.test("sub_agent passes on what the sub-agent spent, for the parent's cost ledger", async () => {
+  await using project = await createTempProject();
+  const usage = { input: 10, output: 20, cacheRead: 30, cacheWrite: 40 };
+  const fake = new FakeSubAgent({
+    text: "Done.",
+    steps: 2,
+    stopped: "final",
+    spent: { model: "anthropic:claude-haiku-4-5", usage, costUsd: 0.5 },
+  });
+  const tool = createSubAgentTool(fake.runner);
+  const result = await tool.run({ task: "t" }, await createTestContext(project.root));
+  assert.deepEqual(result.structured, {
+    steps: 2,
+    stopped: "final",
+    model: "anthropic:claude-haiku-4-5",
+    usage,
+    costUsd: 0.5,
+  });
+  assert.equal(tool.output!.safeParse(result.structured).success, true);
+});

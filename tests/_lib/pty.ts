@@ -77,10 +77,12 @@ export async function startPty(command: string[], options: PtyOptions = {}): Pro
     ...env,
     "--",
     // tmux sometimes leaves an exited program a zombie for long, so a wrapper records the exit
-    // status in a file (written whole by a rename) instead of asking tmux for it.
+    // status in a file (written whole by a rename) instead of asking tmux for it. Like an
+    // interactive shell, the wrapper outlives a Ctrl-C that its program handles (`trap :` is
+    // reset to the default in the program, unlike an ignored signal).
     "sh",
     "-c",
-    '"$@"; s=$?; echo $s > "$0.tmp"; mv "$0.tmp" "$0"',
+    'trap : INT; "$@"; s=$?; echo $s > "$0.tmp"; mv "$0.tmp" "$0"',
     statusFile,
     ...command,
   ]);

@@ -3,8 +3,8 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { LanguageModel, ModelInfo, ModelRequest, StreamPart } from "../../core/mod.ts";
 import type { Fault } from "../faults.ts";
 import { type RetryPolicy, streamWithRetries } from "../retry.ts";
+import { AnthropicEncoder } from "./encode.ts";
 import { type AnthropicEvent, createAnthropicConverter } from "./events.ts";
-import { toAnthropicRequest } from "./request.ts";
 
 /** What the Anthropic adapter needs; nothing is read from the environment. */
 export interface AnthropicModelOptions {
@@ -31,11 +31,15 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
     timeout: 60 * 60 * 1000,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const encoder = new AnthropicEncoder();
+  const json = { "content-type": "application/json" };
   return {
     info: options.info,
     capabilities: { tools: options.info.tools, images: true, promptCaching: true },
     stream(request: ModelRequest, { signal }: { signal?: AbortSignal } = {}) {
-      const body = toAnthropicRequest(request, options.info);
+      // The body is serialised here, once, to bytes (reusing those of messages sent before); the
+      // SDK passes bytes through untouched, and retries resend the same ones.
+      const body = encoder.encode(request, options.info);
       return streamWithRetries<AnthropicEvent>(
         {
           modelId: options.info.id,
@@ -43,8 +47,14 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
           converter: createAnthropicConverter,
           toFault: anthropicFault,
           async open(attemptSignal) {
-            const stream = await client.messages.create(body, { signal: attemptSignal });
-            return stream as AsyncIterable<AnthropicEvent>;
+            // `messages.create` with a ready body: the SDK's generic POST, streamed the same way.
+            const stream = await client.post("/v1/messages", {
+              body,
+              headers: json,
+              stream: true,
+              signal: attemptSignal,
+            });
+            return stream as unknown as AsyncIterable<AnthropicEvent>;
           },
         },
         options.retry,

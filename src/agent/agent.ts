@@ -1,0 +1,284 @@
+// The agent: one session at a time, driven by `run`, which streams typed events.
+import type { Clock, LanguageModel, Message, ToolDefinition, Usage } from "../core/mod.ts";
+import type { LoomConfig } from "../config/schema.ts";
+import type { ProjectRules } from "../config/rules_types.ts";
+import {
+  buildDecisionContext,
+  DecisionGraph,
+  GRAPH_MIGRATIONS,
+  readGitProvenance,
+} from "../graph/mod.ts";
+import { costOf, countTokens } from "../llm/mod.ts";
+import { runMigrations } from "../store/mod.ts";
+import type { DatabaseSync } from "../store/mod.ts";
+import { toolInputSchema } from "../tools/schema.ts";
+import type { ToolHost } from "../tools/run.ts";
+import { runArchitectEditor } from "./architect.ts";
+import { compactConversation, type CompactionResult } from "./compact_run.ts";
+import { type ChargeUsage, loopHooks } from "./agent_hooks.ts";
+import { computeBudget, type ContextBudget, toolTokens } from "./context.ts";
+import type { AgentEvent, UsageRole } from "./events.ts";
+import { Conversation } from "./history.ts";
+import { type LoopResult, runLoop } from "./loop.ts";
+import { danglingResults } from "./resume.ts";
+import { SESSION_MIGRATIONS } from "./session_schema.ts";
+import { type SessionCosts, type SessionInfo, SessionStore } from "./session_store.ts";
+import { renderSystemPrompt } from "./system_prompt.ts";
+import { generateTitle } from "./titles.ts";
+import { streamTurn } from "./turn_stream.ts";
+
+/** What an agent is built from; everything outside comes in here. */
+export interface AgentOptions {
+  model: LanguageModel;
+  /** Summaries, titles and sub-agents (defaults to `model`). */
+  weakModel?: LanguageModel;
+  /** Architect/editor mode: the planner and the one who edits (default `model` for both). */
+  architectModel?: LanguageModel;
+  editorModel?: LanguageModel;
+  host: ToolHost;
+  /** The project database (sessions and graph migrations are applied to it). */
+  db: DatabaseSync;
+  config?: LoomConfig;
+  rules?: ProjectRules;
+  clock?: Clock;
+  /** The OS named in the environment facts. */
+  os?: string;
+  /** The git branch; read through the host's runner when undefined. */
+  branch?: string | null;
+  graph?: DecisionGraph;
+  /** The repo-map slot of the system prompt (empty until the repo map exists). */
+  repoMap?: () => string;
+  /** Resume a session by id (or prefix), or continue the latest one. */
+  session?: { resume?: string; continueLatest?: boolean };
+  /** Model calls per run before it stops (default 50). */
+  maxSteps?: number;
+  newId?: () => string;
+}
+
+/** Options for one run. */
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** `architect`: the architect model plans, then the editor model carries the plan out. */
+  mode?: "normal" | "architect";
+}
+
+/** A running agent bound to one session. */
+export interface Agent {
+  /** The session id; undefined until the first run of a new session. */
+  readonly sessionId: string | undefined;
+  readonly store: SessionStore;
+  readonly graph: DecisionGraph;
+  readonly budget: ContextBudget;
+  /** Runs one user turn to its end, streaming events. Only one run at a time. */
+  run(input: string, options?: RunOptions): AsyncIterable<AgentEvent>;
+  /** Compacts the older part of the conversation now (`/compact`). */
+  compact(options?: { signal?: AbortSignal }): Promise<CompactionResult | null>;
+  /** The live conversation, without the system prompt. */
+  messages(): readonly Message[];
+  systemPrompt(): string;
+  costs(): SessionCosts | undefined;
+  session(): SessionInfo | undefined;
+}
+
+/** Builds an agent on a tool host and a database, resuming a session when asked. */
+export async function createAgent(options: AgentOptions): Promise<Agent> {
+  const { host, db } = options;
+  runMigrations(db, [GRAPH_MIGRATIONS, SESSION_MIGRATIONS]);
+  const clock = options.clock ?? { now: () => Date.now() };
+  const config = options.config ?? host.context.config;
+  const rules = options.rules ?? host.context.rules;
+  const store = new SessionStore(db, { clock, newId: options.newId, writeBehind: true });
+  const root = host.context.guard.root;
+  const git = options.branch === undefined
+    ? await readGitProvenance(host.context.runner, root)
+    : { branch: options.branch, commit: null };
+  let session: SessionInfo | undefined = options.session?.resume
+    ? store.get(options.session.resume)
+    : options.session?.continueLatest
+    ? store.latest()
+    : undefined;
+  const graph = options.graph ?? new DecisionGraph(db, {
+    clock,
+    provenance: () => ({ branch: git.branch, commit: git.commit, sessionId: session?.id }),
+  });
+  const tools: ToolDefinition[] = [...host.tools.values()].map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: toolInputSchema(tool),
+  }));
+  const weak = options.weakModel ?? options.model;
+  const environment = {
+    now: clock.now(),
+    os: options.os ?? Deno.build.os,
+    cwd: root,
+    branch: git.branch ?? null,
+  };
+  const render = (decisionContext: string, repoMap: string) =>
+    renderSystemPrompt({ project: rules.instructions, decisionContext, repoMap, environment });
+  const buildSystem = () =>
+    render(
+      buildDecisionContext(graph, { budgetTokens: config.context.max_decision_context_tokens })
+        .text,
+      options.repoMap?.() ?? "",
+    );
+  const budget = computeBudget({
+    info: options.model.info,
+    context: config.context,
+    systemTokens: countTokens(render("", "")),
+    toolTokens: toolTokens(tools),
+  });
+
+  let system = buildSystem();
+  let sessionCost = 0;
+  let conversation: Conversation;
+  const record = (message: Message) => store.append(ensureSession().id, message, currentRole);
+  let currentRole: "main" | "architect" | "editor" = "main";
+  if (session) {
+    store.setSystemPrompt(session.id, system);
+    const live = store.live(session.id);
+    conversation = new Conversation(live, record);
+    const repair = danglingResults(store, session.id, live);
+    if (repair) conversation.append(repair);
+    sessionCost = store.costs(session.id).total.costUsd;
+  } else conversation = new Conversation([], record);
+  store.flush();
+
+  function ensureSession(): SessionInfo {
+    session ??= store.create({ model: options.model.info.id, systemPrompt: system });
+    return session;
+  }
+
+  let emit: (event: AgentEvent) => void = () => {};
+  let running = false;
+  const askingHost: ToolHost = {
+    ...host,
+    ask: host.ask
+      ? async (request, decision) => {
+        store.flush();
+        emit({ type: "permission-ask", request, decision });
+        const answer = await host.ask!(request, decision);
+        emit({ type: "permission-answer", request, answer });
+        return answer;
+      }
+      : undefined,
+  };
+
+  const charge: ChargeUsage = (usage, role, model, step) => {
+    sessionCost += model.costUsd;
+    const costUsd = model.costUsd;
+    store.recordUsage(ensureSession().id, { step, role, model: model.id, usage, costUsd });
+    emit({ type: "usage", role, model: model.id, usage, costUsd, sessionCostUsd: sessionCost });
+  };
+  const chargeModel = (usage: Usage, role: UsageRole, model: LanguageModel, step: number) =>
+    charge(usage, role, { id: model.info.id, costUsd: costOf(usage, model.info) }, step);
+
+  // On demand (`/compact`) everything but the last message goes.
+  const compact = async (signal?: AbortSignal, keepTokens = 0) => {
+    store.flush();
+    const result = await compactConversation({
+      conversation,
+      store,
+      graph,
+      weak,
+      sessionId: ensureSession().id,
+      keepTokens,
+      signal,
+      onUsage: (usage) => chargeModel(usage, "compaction", weak, 0),
+    });
+    if (result) {
+      system = buildSystem();
+      store.setSystemPrompt(ensureSession().id, system);
+      emit({ type: "compaction", ...result });
+    }
+    store.flush();
+    return result;
+  };
+
+  const hooks = (signal: AbortSignal) =>
+    loopHooks({
+      host: askingHost,
+      store,
+      conversation,
+      budget,
+      sessionId: () => ensureSession().id,
+      emit: (event) => emit(event),
+      charge,
+      costOf: (usage, model) => costOf(usage, model.info),
+      compact,
+    }, signal);
+
+  async function execute(input: string, runOptions: RunOptions, signal: AbortSignal) {
+    const resumed = session !== undefined;
+    const current = ensureSession();
+    store.touch(current.id);
+    emit({ type: "session", sessionId: current.id, resumed });
+    const maxSteps = options.maxSteps ?? 50;
+    let result: LoopResult;
+    if (runOptions.mode === "architect") {
+      result = await runArchitectEditor({
+        base: hooks(signal),
+        architect: options.architectModel ?? options.model,
+        editor: options.editorModel ?? options.model,
+        tools,
+        readOnly: (name) => host.tools.get(name)?.annotations.readOnlyHint === true,
+        system,
+        maxSteps,
+        input,
+        setRole: (role) => (currentRole = role),
+        append: (message) => conversation.append(message),
+      });
+      currentRole = "main";
+    } else {
+      conversation.append({ role: "user", content: input });
+      result = await runLoop({
+        ...hooks(signal),
+        model: options.model,
+        role: "main",
+        tools,
+        system,
+        maxSteps,
+      });
+    }
+    store.touch(current.id);
+    store.flush();
+    if (result.error) emit({ type: "error", error: result.error });
+    if (current.title === null && !signal.aborted) {
+      const { title, usage } = await generateTitle(weak, input, { signal });
+      if (usage) chargeModel(usage, "title", weak, 0);
+      store.setTitle(current.id, title);
+      session = store.get(current.id);
+      emit({ type: "title", title });
+    }
+    emit({ type: "final", text: result.text, reason: result.reason, steps: result.steps });
+  }
+
+  return {
+    get sessionId() {
+      return session?.id;
+    },
+    store,
+    graph,
+    budget,
+    run(input, runOptions = {}) {
+      if (running) throw new Error("an agent runs one turn at a time");
+      running = true;
+      return streamTurn(
+        (signal, send) => {
+          emit = send;
+          return execute(input, runOptions, signal);
+        },
+        runOptions.signal,
+        () => {
+          store.flush();
+          running = false;
+          emit = () => {};
+        },
+      );
+    },
+    compact: (compactOptions = {}) => compact(compactOptions.signal),
+    messages: () => conversation.messages(),
+    systemPrompt: () => system,
+    costs: () => (session ? store.costs(session.id) : undefined),
+    session: () => session,
+  };
+}

@@ -1,0 +1,182 @@
+// Compaction: older turns become one summary by the weak model; their facts go to the graph.
+import { LoomError } from "../core/mod.ts";
+import type { LanguageModel, Message, Usage } from "../core/mod.ts";
+import type { DecisionGraph } from "../graph/mod.ts";
+
+/** A fact worth keeping beyond the summary. */
+export interface Fact {
+  kind: "goal" | "decision" | "rejected";
+  text: string;
+}
+
+/** What the weak model made of the older turns. */
+export interface Summary {
+  text: string;
+  facts: Fact[];
+  filesTouched: string[];
+  usage?: Usage;
+}
+
+const TRANSCRIPT_CHARS = 60_000;
+const PART_CHARS = 1_500;
+
+const INSTRUCTIONS = `You compact the early part of a coding session so the work can continue.
+Write two sections, exactly like this:
+
+Summary:
+<what the user asked, what was done, what was learned, and what is still open; be concrete>
+
+Facts:
+- goal: <a goal the user set>
+- decision: <a decision taken, with its reason>
+- rejected: <an option rejected, with its reason>
+
+List every goal, decision and rejection; write "- none" under Facts when there are none.`;
+
+/** Tool names whose `path` argument is a file the session changed. */
+const WRITING_TOOLS = new Set(["file_write", "file_edit"]);
+
+/** Files written or edited in `messages`, in first-seen order. */
+export function filesTouched(messages: readonly Message[]): string[] {
+  const seen = new Set<string>();
+  for (const message of messages) {
+    if (message.role !== "assistant" || typeof message.content === "string") continue;
+    for (const part of message.content) {
+      if (part.type !== "tool_use" || !WRITING_TOOLS.has(part.name)) continue;
+      const path = part.input.path;
+      if (typeof path === "string") seen.add(path);
+    }
+  }
+  return [...seen];
+}
+
+/** The messages as plain text for the summariser, long parts shortened. */
+export function renderTranscript(messages: readonly Message[]): string {
+  const lines: string[] = [];
+  const short = (text: string) =>
+    text.length > PART_CHARS ? `${text.slice(0, PART_CHARS)} [... shortened]` : text;
+  for (const message of messages) {
+    if (message.role === "system") continue;
+    const who = message.role.toUpperCase();
+    if (typeof message.content === "string") {
+      lines.push(`${who}: ${short(message.content)}`);
+      continue;
+    }
+    for (const part of message.content) {
+      if (part.type === "text") lines.push(`${who}: ${short(part.text)}`);
+      else if (part.type === "tool_use") {
+        lines.push(`TOOL CALL ${part.name} ${short(JSON.stringify(part.input))}`);
+      } else if (part.type === "tool_result") {
+        lines.push(`TOOL RESULT${part.isError ? " (error)" : ""}: ${short(part.content)}`);
+      } else lines.push(`${who}: [image]`);
+    }
+  }
+  const text = lines.join("\n");
+  return text.length > TRANSCRIPT_CHARS
+    ? `[... earliest part omitted ...]\n${text.slice(text.length - TRANSCRIPT_CHARS)}`
+    : text;
+}
+
+/** Parses the summariser's answer into the summary text and its facts. */
+export function parseSummary(answer: string): { text: string; facts: Fact[] } {
+  const split = /^\s*facts:\s*$/im.exec(answer);
+  const head = split ? answer.slice(0, split.index) : answer;
+  const tail = split ? answer.slice(split.index + split[0].length) : "";
+  const facts: Fact[] = [];
+  for (const line of tail.split("\n")) {
+    const m = /^\s*[-*]\s*(goal|decision|rejected|rejection)s?\s*:\s*(.+?)\s*$/i.exec(line);
+    if (!m) continue;
+    const kind = m[1].toLowerCase().startsWith("reject") ? "rejected" : m[1].toLowerCase();
+    facts.push({ kind: kind as Fact["kind"], text: m[2] });
+  }
+  const text = head.replace(/^\s*summary:\s*/i, "").trim();
+  return { text: text === "" ? answer.trim() : text, facts };
+}
+
+/** Asks the weak model to summarise `messages`. Throws PROVIDER when the call fails. */
+export async function summarise(
+  model: LanguageModel,
+  messages: readonly Message[],
+  options: { signal?: AbortSignal } = {},
+): Promise<Summary> {
+  let answer = "";
+  let usage: Usage | undefined;
+  const request = {
+    messages: [
+      { role: "system" as const, content: INSTRUCTIONS },
+      { role: "user" as const, content: renderTranscript(messages) },
+    ],
+    maxTokens: 2048,
+  };
+  for await (const part of model.stream(request, { signal: options.signal })) {
+    if (part.type === "text-delta") answer += part.text;
+    else if (part.type === "usage") usage = part.usage;
+    else if (part.type === "error") {
+      throw new LoomError(
+        part.error.code === "CANCELLED" ? "CANCELLED" : "PROVIDER",
+        `Cannot compact the conversation: ${part.error.message}`,
+        { cause: part.error },
+      );
+    }
+  }
+  const parsed = parseSummary(answer);
+  return { ...parsed, filesTouched: filesTouched(messages), usage };
+}
+
+/** The message that stands in for the summarised turns. */
+export function summaryMessage(summary: Summary, count: number): Message {
+  const files = summary.filesTouched.length > 0
+    ? `\n\nFiles changed so far: ${summary.filesTouched.join(", ")}`
+    : "";
+  const facts = summary.facts.length > 0
+    ? `\n\nFacts kept:\n${summary.facts.map((f) => `- ${f.kind}: ${f.text}`).join("\n")}`
+    : "";
+  return {
+    role: "user",
+    content:
+      `[Loom compacted the ${count} earliest messages of this session into this summary.]\n\n${summary.text}${facts}${files}`,
+  };
+}
+
+const LABEL: Record<Fact["kind"], string> = {
+  goal: "Goal",
+  decision: "Decision",
+  rejected: "Rejected",
+};
+
+/** Writes the summary's facts (and the files touched) to the graph as observations. */
+export function recordFacts(
+  graph: DecisionGraph,
+  summary: Summary,
+  sessionId: string,
+): number {
+  const body = `Kept when session ${sessionId} was compacted.`;
+  const files = summary.filesTouched.slice(0, 100);
+  let written = 0;
+  for (const fact of summary.facts.slice(0, 50)) {
+    graph.addNode({
+      type: "observation",
+      title: clip(`${LABEL[fact.kind]}: ${fact.text}`, 300),
+      body,
+      files,
+      sessionId,
+    });
+    written++;
+  }
+  if (files.length > 0) {
+    graph.addNode({
+      type: "observation",
+      title: clip(`Files touched: ${files.join(", ")}`, 300),
+      body,
+      files,
+      sessionId,
+    });
+    written++;
+  }
+  return written;
+}
+
+function clip(text: string, max: number): string {
+  const one = text.replaceAll("\n", " ");
+  return one.length > max ? `${one.slice(0, max - 3)}...` : one;
+}

@@ -1,0 +1,181 @@
+// The ReAct loop: model → tool calls → results → model, until an answer or a limit.
+import { LoomError } from "../core/mod.ts";
+import type {
+  LanguageModel,
+  Message,
+  TextPart,
+  ToolDefinition,
+  ToolUsePart,
+  Usage,
+} from "../core/mod.ts";
+import type { ToolHost, ToolOutcome } from "../tools/run.ts";
+import type { AgentEvent, AgentRole, StopReason } from "./events.ts";
+import { executeCalls, type PendingCall } from "./tool_exec.ts";
+
+/** Where the loop keeps its conversation; the agent persists through it. */
+export interface LoopHistory {
+  /** The conversation so far, without the system prompt. Append-only between compactions. */
+  messages(): readonly Message[];
+  /** Adds a message (and records it) as soon as it is complete. */
+  append(message: Message): void;
+}
+
+/** Everything one run of the loop needs. */
+export interface LoopOptions {
+  model: LanguageModel;
+  role: AgentRole;
+  host: ToolHost;
+  /** The tools the model sees, in a stable order (part of the cached prefix). */
+  tools: ToolDefinition[];
+  system: string;
+  history: LoopHistory;
+  maxSteps: number;
+  /** Stop once this many tokens (input + output, all calls) have been used. */
+  maxTokens?: number;
+  maxOutputTokens?: number;
+  signal: AbortSignal;
+  emit: (event: AgentEvent) => void;
+  /** Called before each model call (compaction happens here). */
+  beforeCall?: (step: number) => Promise<void>;
+  /** Records one call's usage. */
+  onUsage?: (usage: Usage, role: AgentRole, model: LanguageModel, step: number) => void;
+  onToolStart?: (call: ToolUsePart) => void;
+  onToolEnd?: (call: ToolUsePart, outcome: ToolOutcome, durationMs: number) => void;
+  fitResult?: (call: ToolUsePart, text: string) => string;
+  /** Called before the loop waits on the outside world: each model call, each batch of tools. */
+  checkpoint?: () => void;
+  /** Step numbers continue from here (architect then editor share one count). */
+  firstStep?: number;
+}
+
+/** How a loop ended. */
+export interface LoopResult {
+  text: string;
+  reason: StopReason;
+  steps: number;
+  error?: LoomError;
+}
+
+/** Runs the loop until a final answer, the step or token limit, cancellation or an error. */
+export async function runLoop(options: LoopOptions): Promise<LoopResult> {
+  const allowed = new Set(options.tools.map((t) => t.name));
+  const first = options.firstStep ?? 1;
+  let lastText = "";
+  let tokens = 0;
+  for (let step = first; step < first + options.maxSteps; step++) {
+    if (options.signal.aborted) return cancelled(lastText, step - first);
+    await options.beforeCall?.(step);
+    options.emit({ type: "step", step, role: options.role, model: options.model.info.id });
+    options.checkpoint?.();
+    const turn = await streamTurn(options, step);
+    if (turn.usage) {
+      tokens += turn.usage.input + turn.usage.output + turn.usage.cacheRead +
+        turn.usage.cacheWrite;
+    }
+    if (turn.error) {
+      if (options.signal.aborted || turn.error.code === "CANCELLED") {
+        return cancelled(lastText, step - first + 1);
+      }
+      return { text: lastText, reason: "error", steps: step - first + 1, error: turn.error };
+    }
+    const content: (TextPart | ToolUsePart)[] = [];
+    if (turn.text !== "") content.push({ type: "text", text: turn.text });
+    for (const call of turn.calls) {
+      content.push({ type: "tool_use", id: call.id, name: call.name, input: call.input });
+    }
+    if (content.length > 0) options.history.append({ role: "assistant", content });
+    if (turn.text !== "") lastText = turn.text;
+    if (turn.calls.length === 0) {
+      const reason = turn.finish === "length" ? "length" : "final";
+      return { text: turn.text, reason, steps: step - first + 1 };
+    }
+    const results = await executeCalls(turn.calls, {
+      host: options.host,
+      allowed,
+      signal: options.signal,
+      emit: options.emit,
+      onStart: options.onToolStart,
+      onEnd: options.onToolEnd,
+      fit: options.fitResult,
+      checkpoint: options.checkpoint,
+    });
+    options.history.append({ role: "tool", content: results });
+    if (options.signal.aborted) return cancelled(lastText, step - first + 1);
+    if (options.maxTokens !== undefined && tokens >= options.maxTokens) {
+      return { text: lastText, reason: "token_limit", steps: step - first + 1 };
+    }
+  }
+  return { text: lastText, reason: "step_limit", steps: options.maxSteps };
+}
+
+interface Turn {
+  text: string;
+  calls: PendingCall[];
+  usage?: Usage;
+  finish?: string;
+  error?: LoomError;
+}
+
+async function streamTurn(options: LoopOptions, step: number): Promise<Turn> {
+  const messages: Message[] = [
+    { role: "system", content: options.system },
+    ...options.history.messages(),
+  ];
+  const turn: Turn = { text: "", calls: [] };
+  try {
+    const stream = options.model.stream(
+      {
+        messages,
+        tools: options.tools.length > 0 ? options.tools : undefined,
+        maxTokens: options.maxOutputTokens,
+      },
+      { signal: options.signal },
+    );
+    for await (const part of stream) {
+      switch (part.type) {
+        case "text-delta":
+          turn.text += part.text;
+          options.emit({ type: "text-delta", text: part.text, role: options.role });
+          break;
+        case "tool-call-end":
+          turn.calls.push({
+            type: "tool_use",
+            id: part.id,
+            name: part.name,
+            input: part.input ?? {},
+            ...(part.input === undefined ? { badArgs: part.argsText } : {}),
+          });
+          break;
+        case "usage":
+          turn.usage = part.usage;
+          options.onUsage?.(part.usage, options.role, options.model, step);
+          break;
+        case "finish":
+          turn.finish = part.reason;
+          break;
+        case "retry":
+          options.emit({
+            type: "retry",
+            attempt: part.attempt,
+            delayMs: part.delayMs,
+            reason: part.reason,
+          });
+          break;
+        case "error":
+          turn.error = part.error;
+          break;
+      }
+    }
+  } catch (err) {
+    if (options.signal.aborted) turn.error = new LoomError("CANCELLED", "Cannot finish: cancelled");
+    else throw err;
+  }
+  if (!turn.error && options.signal.aborted) {
+    turn.error = new LoomError("CANCELLED", "Cannot finish the step: cancelled");
+  }
+  return turn;
+}
+
+function cancelled(text: string, steps: number): LoopResult {
+  return { text, reason: "cancelled", steps };
+}

@@ -1,0 +1,301 @@
+// Sessions in SQLite: each message, tool call and usage row is written as it happens. With
+// `writeBehind`, writes queue in memory and `flush()` commits them in one transaction: the agent
+// flushes before it waits on anything outside (a model, a tool, a person, the end of a run), so
+// a crash still loses at most the part being streamed, at a fraction of the commits.
+import { LoomError } from "../core/mod.ts";
+import type { Clock, Message, ToolUsePart, Usage } from "../core/mod.ts";
+import { transaction } from "../store/mod.ts";
+import type { DatabaseSync, StatementSync } from "../store/mod.ts";
+import type { ToolOutcome } from "../tools/run.ts";
+import type { AgentRole, UsageRole } from "./events.ts";
+import {
+  type CostTotals,
+  readCostsByModel,
+  readSessionCosts,
+  SESSION_COLUMNS,
+  type SessionCosts,
+  type SessionInfo,
+  type StoredMessage,
+  type StoredToolCall,
+  toSession,
+  toStoredMessage,
+  toToolCall,
+} from "./session_rows.ts";
+import { forkSession } from "./session_fork.ts";
+import { WriteQueue } from "./write_queue.ts";
+
+export type { CostTotals, SessionCosts, SessionInfo, StoredMessage, StoredToolCall };
+
+/** How a session store is opened. */
+export interface SessionStoreOptions {
+  clock?: Clock;
+  newId?: () => string;
+  /**
+   * Queue writes until `flush()` (or any read); one writer per session is assumed. Appends then
+   * leave `updated_at` to explicit `touch` calls (the agent touches at the start and end of a run).
+   */
+  writeBehind?: boolean;
+}
+
+/** The session tables of one open database. */
+export class SessionStore {
+  readonly db: DatabaseSync;
+  #clock: Clock;
+  #newId: () => string;
+  #writeBehind: boolean;
+  #statements = new Map<string, StatementSync>();
+  #queue = new WriteQueue();
+  /** The last sequence number given out per session. */
+  #seqs = new Map<string, number>();
+
+  constructor(db: DatabaseSync, options: SessionStoreOptions = {}) {
+    this.db = db;
+    this.#clock = options.clock ?? { now: () => Date.now() };
+    this.#newId = options.newId ?? (() => crypto.randomUUID());
+    this.#writeBehind = options.writeBehind ?? false;
+  }
+
+  #sql(text: string): StatementSync {
+    let stmt = this.#statements.get(text);
+    if (!stmt) this.#statements.set(text, stmt = this.db.prepare(text));
+    return stmt;
+  }
+
+  /** Queues a write; `touch` names the session whose `updated_at` it moves (activity only). */
+  #write(touch: string | null, write: () => void): void {
+    this.#queue.push(touch === null ? null : { id: touch, at: this.#clock.now() }, write);
+    if (!this.#writeBehind) this.flush();
+  }
+
+  /** Marks a session active now (its `updated_at`, written with the next flush). */
+  touch(sessionId: string): void {
+    this.#write(sessionId, () => {});
+  }
+
+  /** Commits the queued writes in one transaction (a no-op when nothing is queued). */
+  flush(): void {
+    this.#queue.flush(this.db, this.#sql("UPDATE agent_sessions SET updated_at = ? WHERE id = ?"));
+  }
+
+  /** Starts a session. */
+  create(input: { model: string; systemPrompt?: string; parentId?: string }): SessionInfo {
+    this.flush();
+    const id = this.#newId();
+    const now = this.#clock.now();
+    this.#sql(
+      `INSERT INTO agent_sessions (${SESSION_COLUMNS}) VALUES (?, NULL, ?, ?, ?, ?, ?)`,
+    ).run(id, input.parentId ?? null, input.model, input.systemPrompt ?? "", now, now);
+    this.#seqs.set(id, 0);
+    return this.get(id);
+  }
+
+  /** A session by id or unique id prefix; NOT_FOUND otherwise. */
+  get(ref: string): SessionInfo {
+    this.flush();
+    const rows = this.#sql(
+      `SELECT ${SESSION_COLUMNS} FROM agent_sessions WHERE id >= ? AND id < ? LIMIT 2`,
+    ).all(ref, ref + "\uffff");
+    const exact = rows.find((r) => r.id === ref);
+    if (exact || rows.length === 1) return toSession(exact ?? rows[0]);
+    if (rows.length > 1) {
+      throw new LoomError(
+        "INVALID_INPUT",
+        `Cannot find session "${ref}": the prefix matches more than one session; give more characters`,
+      );
+    }
+    throw new LoomError(
+      "NOT_FOUND",
+      `Cannot find session "${ref}": no such session; list them with 'loom sessions'`,
+    );
+  }
+
+  /** Sessions, most recently active first. */
+  list(options: { limit?: number } = {}): SessionInfo[] {
+    this.flush();
+    return this.#sql(
+      `SELECT ${SESSION_COLUMNS} FROM agent_sessions ORDER BY updated_at DESC, rowid DESC LIMIT ?`,
+    ).all(options.limit ?? 50).map(toSession);
+  }
+
+  /** The most recently active session, if any. */
+  latest(): SessionInfo | undefined {
+    return this.list({ limit: 1 })[0];
+  }
+
+  /** Sets the title. */
+  setTitle(id: string, title: string): void {
+    this.#write(
+      null,
+      () => this.#sql("UPDATE agent_sessions SET title = ? WHERE id = ?").run(title, id),
+    );
+  }
+
+  /** Replaces the stored system prompt (at compaction or resume). */
+  setSystemPrompt(id: string, prompt: string): void {
+    this.#write(
+      null,
+      () => this.#sql("UPDATE agent_sessions SET system_prompt = ? WHERE id = ?").run(prompt, id),
+    );
+  }
+
+  /** Deletes a session with its messages, calls and usage. */
+  remove(id: string): void {
+    const session = this.get(id);
+    this.#sql("DELETE FROM agent_sessions WHERE id = ?").run(session.id);
+    this.#seqs.delete(session.id);
+  }
+
+  /** Appends one message; returns its sequence number. */
+  append(sessionId: string, message: Message, agentRole: AgentRole = "main"): number {
+    const seq = this.#nextSeq(sessionId);
+    const content = JSON.stringify(message);
+    const now = this.#clock.now();
+    const touch = this.#writeBehind ? null : sessionId;
+    this.#write(
+      touch,
+      () => this.#insertMessage(sessionId, seq, message.role, agentRole, content, now),
+    );
+    return seq;
+  }
+
+  #insertMessage(
+    sessionId: string,
+    seq: number,
+    role: string,
+    agentRole: string,
+    content: string,
+    now: number,
+  ): void {
+    this.#sql(
+      `INSERT INTO agent_messages (session_id, seq, pos, role, agent_role, content, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(sessionId, seq, seq * 2, role, agentRole, content, now);
+  }
+
+  #nextSeq(sessionId: string): number {
+    let last = this.#seqs.get(sessionId);
+    if (last === undefined) {
+      last = (this.#sql(
+        "SELECT coalesce(max(seq), 0) AS last FROM agent_messages WHERE session_id = ?",
+      ).get(sessionId) as { last: number }).last;
+    }
+    this.#seqs.set(sessionId, last + 1);
+    return last + 1;
+  }
+
+  /** The messages the model sees: summaries and what they did not replace, in order. */
+  live(sessionId: string): StoredMessage[] {
+    return this.#messages(sessionId, "AND hidden = 0");
+  }
+
+  /** Every message ever written, replaced ones included. */
+  all(sessionId: string): StoredMessage[] {
+    return this.#messages(sessionId, "");
+  }
+
+  #messages(sessionId: string, filter: string): StoredMessage[] {
+    this.flush();
+    return this.#sql(
+      `SELECT seq, content, agent_role, summary, hidden FROM agent_messages
+       WHERE session_id = ? ${filter} ORDER BY pos, seq`,
+    ).all(sessionId).map(toStoredMessage);
+  }
+
+  /**
+   * Replaces the live messages up to and including `lastSeq` with one summary message, placed
+   * where they were. The replaced rows stay in the database, hidden.
+   */
+  replaceWithSummary(sessionId: string, lastSeq: number, summary: Message): number {
+    this.flush();
+    return transaction(this.db, () => {
+      const pos = (this.#sql(
+        "SELECT pos FROM agent_messages WHERE session_id = ? AND seq = ?",
+      ).get(sessionId, lastSeq) as { pos: number } | undefined)?.pos;
+      if (pos === undefined) throw new Error(`no message ${lastSeq} in session ${sessionId}`);
+      this.#sql(
+        "UPDATE agent_messages SET hidden = 1 WHERE session_id = ? AND pos <= ? AND hidden = 0",
+      ).run(sessionId, pos);
+      const seq = this.#nextSeq(sessionId);
+      this.#sql(
+        `INSERT INTO agent_messages
+         (session_id, seq, pos, role, agent_role, content, summary, created_at)
+         VALUES (?, ?, ?, ?, 'main', ?, 1, ?)`,
+      ).run(sessionId, seq, pos + 1, summary.role, JSON.stringify(summary), this.#clock.now());
+      return seq;
+    });
+  }
+
+  /** Records a tool call as it starts. */
+  toolStarted(sessionId: string, call: ToolUsePart): void {
+    const input = JSON.stringify(call.input);
+    const now = this.#clock.now();
+    this.#write(null, () =>
+      this.#sql(
+        `INSERT OR REPLACE INTO agent_tool_calls (session_id, call_id, name, input, started_at)
+         VALUES (?, ?, ?, ?, ?)`,
+      ).run(sessionId, call.id, call.name, input, now));
+  }
+
+  /** Records how a tool call ended. */
+  toolEnded(sessionId: string, callId: string, outcome: ToolOutcome, durationMs: number): void {
+    const decision = outcome.decision ? JSON.stringify(outcome.decision) : null;
+    const now = this.#clock.now();
+    const values = [outcome.text, outcome.isError ? 1 : 0, outcome.code ?? null, decision, now];
+    this.#write(null, () =>
+      this.#sql(
+        `UPDATE agent_tool_calls SET output = ?, is_error = ?, code = ?, decision = ?,
+         ended_at = ?, duration_ms = ? WHERE session_id = ? AND call_id = ?`,
+      ).run(...values, durationMs, sessionId, callId));
+  }
+
+  /** The session's tool calls in the order they started. */
+  toolCalls(sessionId: string): StoredToolCall[] {
+    this.flush();
+    return this.#sql(
+      `SELECT call_id, name, input, output, is_error, code, duration_ms FROM agent_tool_calls
+       WHERE session_id = ? ORDER BY started_at, rowid`,
+    ).all(sessionId).map(toToolCall);
+  }
+
+  /** Records one model call's tokens and dollars. */
+  recordUsage(
+    sessionId: string,
+    row: { step: number; role: UsageRole; model: string; usage: Usage; costUsd: number },
+  ): void {
+    const u = row.usage;
+    const now = this.#clock.now();
+    const values = [sessionId, row.step, row.role, row.model, u.input, u.output, u.cacheRead];
+    this.#write(null, () =>
+      this.#sql(
+        `INSERT INTO agent_usage (session_id, step, role, model, input, output, cache_read,
+         cache_write, cost_usd, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(...values, u.cacheWrite, row.costUsd, now));
+  }
+
+  /** A session's costs, whole and by model and role. */
+  costs(sessionId: string): SessionCosts {
+    this.flush();
+    return readSessionCosts((text) => this.#sql(text), sessionId);
+  }
+
+  /** Costs per model across every session (for the dashboard). */
+  costsByModel(): Record<string, CostTotals> {
+    this.flush();
+    return readCostsByModel((text) => this.#sql(text));
+  }
+
+  /** Copies a session's live messages (up to `uptoSeq` when given) into a new session. */
+  fork(sourceRef: string, options: { uptoSeq?: number } = {}): SessionInfo {
+    return forkSession(this, sourceRef, options);
+  }
+
+  /** Flags a stored message as a compaction summary. */
+  markSummary(sessionId: string, seq: number): void {
+    this.#write(
+      null,
+      () =>
+        this.#sql("UPDATE agent_messages SET summary = 1 WHERE session_id = ? AND seq = ?")
+          .run(sessionId, seq),
+    );
+  }
+}

@@ -1,0 +1,135 @@
+// Runs the tool calls of one step: read-only calls side by side, mutating ones one at a time.
+import type { ToolResultPart, ToolUsePart } from "../core/mod.ts";
+import { runTool } from "../tools/run.ts";
+import type { ToolHost, ToolOutcome } from "../tools/run.ts";
+import type { AgentEvent } from "./events.ts";
+
+/** One call of a step, with its arguments text when they did not parse. */
+export interface PendingCall extends ToolUsePart {
+  /** Set when the model's arguments were not a JSON object. */
+  badArgs?: string;
+}
+
+/** What the executor needs from the loop. */
+export interface ExecOptions {
+  host: ToolHost;
+  /** Names the model may call in this loop (others are refused). */
+  allowed: ReadonlySet<string>;
+  signal: AbortSignal;
+  emit: (event: AgentEvent) => void;
+  onStart?: (call: PendingCall) => void;
+  onEnd?: (call: PendingCall, outcome: ToolOutcome, durationMs: number) => void;
+  /** Shrinks a result that would not fit the context window. */
+  fit?: (call: PendingCall, text: string) => string;
+  /**
+   * Called whenever the executor is about to wait on the outside world: before a batch of calls
+   * runs, and when one call of a batch ends while others still run (the agent commits here).
+   */
+  checkpoint?: () => void;
+  now?: () => number;
+}
+
+/**
+ * Runs `calls` and returns one result per call, in call order. Consecutive read-only calls run
+ * concurrently; a mutating call waits for everything before it and runs alone.
+ */
+export async function executeCalls(
+  calls: PendingCall[],
+  options: ExecOptions,
+): Promise<ToolResultPart[]> {
+  const results: ToolResultPart[] = new Array(calls.length);
+  const readOnly = await Promise.all(calls.map((call) => isReadOnlyCall(call, options.host)));
+  const batch: number[] = [];
+  const run = async (indices: number[]) => {
+    const now = options.now ?? (() => performance.now());
+    const started = indices.map((i) => start(calls[i], options, now));
+    options.checkpoint?.();
+    let running = indices.length;
+    await Promise.all(indices.map(async (i, k) => {
+      results[i] = await finish(calls[i], started[k], options, now, --running > 0);
+    }));
+  };
+  for (let i = 0; i < calls.length; i++) {
+    if (readOnly[i]) {
+      batch.push(i);
+      continue;
+    }
+    if (batch.length > 0) await run(batch.splice(0));
+    await run([i]);
+  }
+  if (batch.length > 0) await run(batch);
+  return results;
+}
+
+/**
+ * True when a call only reads: its tool says so, or (for tools such as git that do both) the
+ * permission request of this very call says it does not mutate.
+ */
+export async function isReadOnlyCall(call: PendingCall, host: ToolHost): Promise<boolean> {
+  const tool = host.tools.get(call.name);
+  if (!tool || call.badArgs !== undefined) return false;
+  if (tool.annotations.readOnlyHint === true) return true;
+  const parsed = tool.input.safeParse(call.input);
+  if (!parsed.success) return false;
+  try {
+    const request = await tool.permission(parsed.data, host.context);
+    return request.kind === "git" && request.mutating === false;
+  } catch {
+    return false;
+  }
+}
+
+function start(call: PendingCall, options: ExecOptions, now: () => number): number {
+  options.emit({ type: "tool-start", id: call.id, name: call.name, input: call.input });
+  options.onStart?.(call);
+  return now();
+}
+
+async function finish(
+  call: PendingCall,
+  started: number,
+  options: ExecOptions,
+  now: () => number,
+  othersRunning: boolean,
+): Promise<ToolResultPart> {
+  const outcome = await outcomeOf(call, options);
+  const durationMs = now() - started;
+  options.onEnd?.(call, outcome, durationMs);
+  if (othersRunning) options.checkpoint?.();
+  options.emit({ type: "tool-end", id: call.id, name: call.name, outcome, durationMs });
+  const text = outcome.isError ? outcome.text : options.fit?.(call, outcome.text) ?? outcome.text;
+  return {
+    type: "tool_result",
+    toolUseId: call.id,
+    content: text,
+    ...(outcome.isError ? { isError: true } : {}),
+  };
+}
+
+async function outcomeOf(call: PendingCall, options: ExecOptions): Promise<ToolOutcome> {
+  if (options.signal.aborted) {
+    return { text: `Cannot run "${call.name}": cancelled`, isError: true, code: "CANCELLED" };
+  }
+  if (call.badArgs !== undefined) {
+    return {
+      text: `Cannot run "${call.name}": the arguments are not a JSON object (${
+        call.badArgs.slice(0, 200)
+      }); send the arguments as one JSON object`,
+      isError: true,
+      code: "USAGE",
+    };
+  }
+  if (!options.allowed.has(call.name)) {
+    const names = [...options.allowed].join(", ");
+    return {
+      text: `Cannot run "${call.name}": it is not available here; the tools are ${names}`,
+      isError: true,
+      code: "USAGE",
+    };
+  }
+  return await runTool(options.host, call.name, call.input, {
+    signal: options.signal,
+    onProgress: (update) =>
+      options.emit({ type: "tool-progress", id: call.id, name: call.name, update }),
+  });
+}

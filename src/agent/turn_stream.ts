@@ -1,0 +1,53 @@
+// One run as an event stream: a queue to the caller, cancellation from the caller's signal or
+// from leaving the loop early, and failures turned into error and final events.
+import { isLoomError, LoomError } from "../core/mod.ts";
+import { type AgentEvent, EventChannel } from "./events.ts";
+
+/**
+ * Runs `execute` with an `emit` that feeds the returned iterable. Breaking out of the iteration
+ * (or aborting `outer`) cancels the run; the iterable ends once the run has settled.
+ */
+export function streamTurn(
+  execute: (signal: AbortSignal, emit: (event: AgentEvent) => void) => Promise<void>,
+  outer: AbortSignal | undefined,
+  onSettled: () => void,
+): AsyncIterable<AgentEvent> {
+  const channel = new EventChannel<AgentEvent>();
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(outer?.reason);
+  if (outer?.aborted) onAbort();
+  outer?.addEventListener("abort", onAbort, { once: true });
+  let open = true;
+  const emit = (event: AgentEvent) => {
+    if (open) channel.push(event);
+  };
+  const done = execute(controller.signal, emit).catch((err) => {
+    const error = isLoomError(err)
+      ? err
+      : new LoomError("UNAVAILABLE", `Cannot finish the turn: internal error: ${String(err)}`, {
+        cause: err,
+      });
+    emit({ type: "error", error });
+    emit({
+      type: "final",
+      text: "",
+      reason: controller.signal.aborted ? "cancelled" : "error",
+      steps: 0,
+    });
+  }).finally(() => {
+    outer?.removeEventListener("abort", onAbort);
+    open = false;
+    onSettled();
+    channel.close();
+  });
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* channel;
+      } finally {
+        controller.abort();
+        await done;
+      }
+    },
+  };
+}

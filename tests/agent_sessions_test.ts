@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { openAgentDatabase } from "../src/agent/mod.ts";
+import { lookupModel } from "../src/llm/mod.ts";
+import { defineTool, type Tool } from "../src/tools/define.ts";
+import { costOf } from "../src/llm/mod.ts";
+import { drain, ofType, openTestAgent } from "./_lib/agent.ts";
+import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
+
+// deno-lint-ignore no-explicit-any
+const strip = (value: any): any =>
+  JSON.parse(JSON.stringify(value, (k, v) => (k === "cache_control" ? undefined : v)));
+
+Deno.test("sessions resume by id, continue the latest and fork, with a generated title", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "a.txt": "alpha\n" } });
+  llm.enqueue(reply.text("Hello!"), reply.text("Greeting the assistant"));
+  const first = await drain(t.agent.run("hi there"));
+  assert.deepEqual(ofType(first, "title").map((e) => e.title), ["Greeting the assistant"]);
+  assert.match(llm.requests[1].body.system[0].text, /at most six words/);
+  const id = t.agent.sessionId!;
+
+  const resumed = await t.reopen({ session: { resume: id.slice(0, 8) } });
+  assert.equal(resumed.sessionId, id);
+  assert.deepEqual(resumed.messages(), t.agent.messages());
+  llm.enqueue(reply.text("Still here."));
+  const second = await drain(resumed.run("are you there?"));
+  assert.equal(ofType(second, "title").length, 0, "a titled session keeps its title");
+  assert.deepEqual(ofType(second, "session")[0], { type: "session", sessionId: id, resumed: true });
+  const sent = llm.requests[2].body.messages.map((m: { content: { text: string }[] }) =>
+    m.content[0].text
+  );
+  assert.deepEqual(sent, ["hi there", "Hello!", "are you there?"]);
+
+  const latest = await t.reopen({ session: { continueLatest: true } });
+  assert.equal(latest.sessionId, id);
+  assert.equal(latest.messages().length, 4);
+
+  const fork = t.agent.store.fork(id, { uptoSeq: 2 });
+  assert.equal(fork.parentId, id);
+  assert.equal(fork.title, "Greeting the assistant (fork)");
+  const forked = await t.reopen({ session: { resume: fork.id } });
+  assert.deepEqual(forked.messages().map((m) => m.content), ["hi there", [{
+    type: "text",
+    text: "Hello!",
+  }]]);
+  llm.enqueue(reply.text("Forked answer."));
+  await drain(forked.run("take the other path"));
+  assert.equal(t.agent.store.live(id).length, 4, "the original is untouched by its fork");
+  assert.deepEqual(t.agent.store.list().map((s) => s.id).sort(), [id, fork.id].sort());
+});
+
+Deno.test("costs per call, session and model match the catalog's prices", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "a.txt": "alpha\n" } });
+  llm.enqueue(
+    reply.toolCall("file_read", { path: "a.txt" }),
+    reply.text("It says alpha."),
+    reply.text("Reading a"),
+  );
+  const events = await drain(t.agent.run("what does a.txt say?"));
+  const usageEvents = ofType(events, "usage");
+  assert.deepEqual(usageEvents.map((e) => [e.role, e.model]), [
+    ["main", "anthropic:claude-sonnet-4-6"],
+    ["main", "anthropic:claude-sonnet-4-6"],
+    ["title", "anthropic:claude-haiku-4-5"],
+  ]);
+  let expected = 0;
+  llm.requests.forEach((request, i) => {
+    const served = request.usage!;
+    const usage = {
+      input: served.input,
+      output: served.output,
+      cacheRead: served.cacheRead,
+      cacheWrite: served.cacheWrite,
+    };
+    assert.deepEqual(usageEvents[i].usage, usage);
+    const cost = costOf(usage, lookupModel(usageEvents[i].model));
+    assert.ok(Math.abs(usageEvents[i].costUsd - cost) < 1e-12);
+    expected += cost;
+  });
+  assert.ok(expected > 0);
+  const costs = t.agent.costs()!;
+  assert.ok(Math.abs(costs.total.costUsd - expected) < 1e-9);
+  assert.equal(costs.total.calls, 3);
+  assert.equal(costs.byModel["anthropic:claude-haiku-4-5"].calls, 1);
+  assert.equal(costs.byRole.main.calls, 2);
+  assert.ok(Math.abs(usageEvents.at(-1)!.sessionCostUsd - expected) < 1e-9);
+  assert.equal(t.agent.store.costsByModel()["anthropic:claude-sonnet-4-6"].calls, 2);
+});
+
+Deno.test("the prompt prefix stays byte-identical between turns, so later calls read it from the cache", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "a.txt": "alpha\n", "b.txt": "beta\n" } });
+  llm.enqueue(
+    reply.toolCall("file_read", { path: "a.txt" }),
+    reply.text("alpha"),
+    reply.text("Title"),
+  );
+  await drain(t.agent.run("read a"));
+  for (const name of ["b.txt", "a.txt"]) {
+    llm.enqueue(reply.toolCall("file_read", { path: name }), reply.text("read it"));
+    await drain(t.agent.run(`read ${name}`));
+  }
+  const main = llm.requests.filter((r) => r.body.tools);
+  for (let i = 1; i < main.length; i++) {
+    const before = strip(main[i - 1].body);
+    const after = strip(main[i].body);
+    assert.deepEqual(after.system, before.system);
+    assert.deepEqual(after.tools, before.tools);
+    assert.deepEqual(
+      after.messages.slice(0, before.messages.length - 1),
+      before.messages.slice(0, -1),
+    );
+  }
+  for (const request of main.slice(2)) {
+    const u = request.usage!;
+    assert.ok(u.cacheRead / (u.input + u.cacheRead + u.cacheWrite) >= 0.9);
+  }
+});
+
+Deno.test("while a tool runs, the request, the model's reply, its usage and the call are already on disk", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "a.txt": "alpha\n" } });
+  // Another connection, as another process would see the file.
+  const reader = openAgentDatabase(t.project.root);
+  const seen: Record<string, unknown>[] = [];
+  const peek = defineTool({
+    name: "peek",
+    description: "test probe: reads the session tables through another connection",
+    input: z.object({}),
+    annotations: {
+      title: "peek",
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+    permission: () => ({ kind: "read", tool: "peek", paths: [] }),
+    run() {
+      const count = (table: string) =>
+        (reader.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      seen.push({
+        messages: reader.prepare("SELECT role FROM agent_messages ORDER BY seq").all()
+          .map((r) => r.role),
+        usage: count("agent_usage"),
+        calls: reader.prepare("SELECT name, output FROM agent_tool_calls").all()
+          .map((r) => ({ ...r })),
+      });
+      return Promise.resolve({ text: "peeked" });
+    },
+  });
+  (t.host.tools as Map<string, Tool>).set(peek.name, peek);
+  const agent = await t.reopen();
+  llm.enqueue(
+    reply.toolCall("file_read", { path: "a.txt" }),
+    reply.toolCall("peek", {}),
+    reply.text("done"),
+    reply.text("Peek session"),
+  );
+  try {
+    await drain(agent.run("read, then peek"));
+    assert.equal(seen.length, 1);
+    assert.deepEqual(seen[0].messages, ["user", "assistant", "tool", "assistant"]);
+    assert.equal(seen[0].usage, 2, "both model calls are costed");
+    const calls = seen[0].calls as { name: string; output: string | null }[];
+    assert.deepEqual(calls.map((c) => [c.name, c.output === null]), [
+      ["file_read", false],
+      ["peek", true],
+    ]);
+    // Once the run is over, all of it is.
+    const roles = reader.prepare("SELECT role FROM agent_messages ORDER BY seq").all();
+    assert.deepEqual(roles.map((r) => r.role), [
+      "user",
+      "assistant",
+      "tool",
+      "assistant",
+      "tool",
+      "assistant",
+    ]);
+  } finally {
+    reader.close();
+  }
+});

@@ -1,0 +1,217 @@
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { isReadOnlyCall } from "../src/agent/mod.ts";
+import { defineTool, type Tool } from "../src/tools/define.ts";
+import { drain, ofType, openTestAgent } from "./_lib/agent.ts";
+import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
+
+const APP = "export const answer = 42;\n";
+
+/** A test tool that logs when it starts and ends; read-only ones wait until both have started. */
+function probeTools(log: string[]): Tool[] {
+  let started = 0;
+  let release!: () => void;
+  const bothStarted = new Promise<void>((resolve) => (release = resolve));
+  const make = (name: string, readOnly: boolean) =>
+    defineTool({
+      name,
+      description: `test probe (${readOnly ? "read-only" : "mutating"})`,
+      input: z.object({ tag: z.string().describe("label for the log") }),
+      annotations: {
+        title: name,
+        readOnlyHint: readOnly,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+      permission: () => ({ kind: "read", tool: name, paths: [] }),
+      async run(input, ctx) {
+        log.push(`start ${input.tag}`);
+        if (readOnly) {
+          if (++started === 2) release();
+          // Run one at a time, the first would wait here for good: the timeout only bounds failure.
+          const guard = AbortSignal.timeout(5000);
+          const failed = new Promise<string>((resolve) =>
+            guard.addEventListener("abort", () => resolve("alone"), { once: true })
+          );
+          const how = await Promise.race([bothStarted.then(() => "together"), failed]);
+          log.push(`end ${input.tag} ${how}`);
+        } else {
+          await Deno.readTextFile(ctx.guard.root + "/src/app.ts");
+          log.push(`end ${input.tag}`);
+        }
+        return { text: `done ${input.tag}` };
+      },
+    });
+  return [make("probe_read", true), make("probe_write", false)];
+}
+
+Deno.test("read-only calls of one step run together, mutating ones one after another in order", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "src/app.ts": APP } });
+  const log: string[] = [];
+  for (const tool of probeTools(log)) (t.host.tools as Map<string, Tool>).set(tool.name, tool);
+  const agent = await t.reopen();
+  llm.enqueue(
+    reply.toolCalls([
+      { name: "probe_read", input: { tag: "r1" } },
+      { name: "probe_read", input: { tag: "r2" } },
+    ]),
+    reply.toolCalls([
+      { name: "probe_write", input: { tag: "w1" } },
+      { name: "probe_write", input: { tag: "w2" } },
+    ]),
+    reply.text("ok"),
+    reply.text("Probe session"),
+  );
+  const events = await drain(agent.run("probe"));
+  assert.equal(ofType(events, "final")[0].reason, "final");
+  assert.deepEqual(log.slice(0, 2).sort(), ["start r1", "start r2"]);
+  assert.deepEqual(log.slice(2, 4).sort(), ["end r1 together", "end r2 together"]);
+  assert.deepEqual(log.slice(4), ["start w1", "end w1", "start w2", "end w2"]);
+  // Results go back in call order whatever order they finished in.
+  const toolMessage = agent.messages().filter((m) => m.role === "tool")[0];
+  assert.deepEqual(
+    (toolMessage.content as { content: string }[]).map((c) => c.content),
+    ["done r1", "done r2"],
+  );
+});
+
+Deno.test("a call the person denies goes back to the model as a tool error and changes nothing", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, {
+    files: { "src/app.ts": APP },
+    ask: () => Promise.resolve("deny"),
+  });
+  llm.enqueue(
+    reply.toolCall("shell", { command: "rm src/app.ts" }),
+    reply.toolCall("file_write", { path: "src/new.ts", content: "x" }),
+    reply.text("I could not delete it."),
+    reply.text("Delete app"),
+  );
+  const events = await drain(t.agent.run("delete app.ts"));
+  assert.equal(ofType(events, "final")[0].text, "I could not delete it.");
+  assert.equal(await t.project.read("src/app.ts"), APP);
+  await assert.rejects(() => Deno.stat(t.project.path("src/new.ts")), Deno.errors.NotFound);
+  const ends = ofType(events, "tool-end");
+  assert.deepEqual(ends.map((e) => e.outcome.code), ["DENIED", "DENIED"]);
+  const sent = llm.requests[1].body.messages.at(-1).content[0];
+  assert.equal(sent.type, "tool_result");
+  assert.equal(sent.is_error, true);
+  assert.match(sent.content, /denied: the user said no/);
+});
+
+Deno.test("a deny rule refuses a call without asking anyone", async () => {
+  await using llm = await startFakeLlm();
+  let asked = 0;
+  await using t = await openTestAgent(llm, {
+    files: { "src/app.ts": APP },
+    config: { permissions: { deny: ["shell(rm *)"] } },
+    ask: () => Promise.resolve(++asked ? "once" : "once"),
+  });
+  llm.enqueue(
+    reply.toolCall("shell", { command: "rm -f src/app.ts" }),
+    reply.text("no"),
+    reply.text("t"),
+  );
+  const events = await drain(t.agent.run("delete"));
+  assert.equal(asked, 0);
+  assert.equal(ofType(events, "tool-end")[0].outcome.code, "DENIED");
+  assert.equal(await t.project.read("src/app.ts"), APP);
+});
+
+Deno.test("cancelling mid-tool stops the run and kills the tool's process", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, {
+    files: { "src/app.ts": APP },
+    ask: () => Promise.resolve("once"),
+  });
+  // `exec` makes the sleeper the runner's own child, so it is reaped (gone) once the tool returns.
+  llm.enqueue(reply.toolCall("shell", { command: "echo ready $$; exec sleep 60" }));
+  const controller = new AbortController();
+  const events = [];
+  let pid = 0;
+  for await (const event of t.agent.run("wait a minute", { signal: controller.signal })) {
+    events.push(event);
+    if (event.type === "tool-progress" && /ready (\d+)/.test(event.update.message ?? "")) {
+      pid = Number(/ready (\d+)/.exec(event.update.message!)![1]);
+      controller.abort();
+    }
+  }
+  assert.ok(pid > 0, "the command reported its pid");
+  const final = ofType(events, "final")[0];
+  assert.equal(final.reason, "cancelled");
+  const end = ofType(events, "tool-end")[0];
+  assert.equal(end.outcome.isError, true);
+  // On the process table: the sleeping process is gone.
+  await assert.rejects(() => Deno.stat(`/proc/${pid}`), Deno.errors.NotFound);
+  assert.equal(llm.requests.length, 1, "no model call after the cancel");
+  const stored = t.agent.store.all(t.agent.sessionId!).map((m) => m.message.role);
+  assert.deepEqual(stored, ["user", "assistant", "tool"]);
+});
+
+Deno.test("git calls that only read count as read-only; those that change the repository do not", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "src/app.ts": APP } });
+  const cases: [Record<string, unknown>, boolean][] = [
+    [{ operation: "status" }, true],
+    [{ operation: "diff" }, true],
+    [{ operation: "log" }, true],
+    [{ operation: "show", ref: "HEAD" }, true],
+    [{ operation: "blame", path: "src/app.ts" }, true],
+    [{ operation: "branch" }, true],
+    [{ operation: "stash", action: "list" }, true],
+    [{ operation: "branch", name: "topic" }, false],
+    [{ operation: "stash", action: "push" }, false],
+    [{ operation: "add", paths: ["src/app.ts"] }, false],
+    [{ operation: "commit", message: "x" }, false],
+    [{ operation: "no-such-operation" }, false],
+  ];
+  for (const [input, expected] of cases) {
+    const call = { type: "tool_use" as const, id: "c", name: "git", input };
+    assert.equal(await isReadOnlyCall(call, t.host), expected, JSON.stringify(input));
+  }
+});
+
+Deno.test("read-only git calls of one step run together; a mutating one waits for them", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, {
+    files: { "src/app.ts": APP },
+    config: { permissions: { auto_approve: true } },
+  });
+  const log: string[] = [];
+  // A stand-in for git: not read-only as a tool, read-only per call as its permission says.
+  const [probe] = probeTools(log);
+  const gitLike = defineTool({
+    ...probe,
+    name: "git_like",
+    input: z.object({ tag: z.string().describe("label"), write: z.boolean().describe("mutates") }),
+    annotations: { ...probe.annotations, readOnlyHint: false },
+    permission: (input) => ({
+      kind: "git",
+      tool: "git_like",
+      operation: input.write ? "commit" : "status",
+      mutating: input.write,
+      paths: [],
+    }),
+    run: (input, ctx) =>
+      input.write
+        ? Promise.resolve(log.push(`write ${input.tag}`)).then(() => ({ text: "written" }))
+        : probe.run({ tag: input.tag }, ctx),
+  });
+  (t.host.tools as Map<string, Tool>).set(gitLike.name, gitLike);
+  const agent = await t.reopen();
+  llm.enqueue(
+    reply.toolCalls([
+      { name: "git_like", input: { tag: "s1", write: false } },
+      { name: "git_like", input: { tag: "s2", write: false } },
+      { name: "git_like", input: { tag: "c1", write: true } },
+    ]),
+    reply.text("ok"),
+    reply.text("Git session"),
+  );
+  await drain(agent.run("look, then commit"));
+  assert.deepEqual(log.slice(0, 2).sort(), ["start s1", "start s2"]);
+  assert.deepEqual(log.slice(2, 4).sort(), ["end s1 together", "end s2 together"]);
+  assert.deepEqual(log.slice(4), ["write c1"]);
+});

@@ -1,0 +1,79 @@
+// `loom sessions`: list with dates, titles, models and costs; show; rm. Sessions are made by
+// real one-shot runs against the fake provider.
+import assert from "node:assert/strict";
+import { runLoom } from "./_lib/cli.ts";
+import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
+import { kindOf } from "./_lib/agent_script.ts";
+import { createTempProject } from "./_lib/project.ts";
+
+Deno.test("loom sessions lists, shows and removes sessions with their titles, models and costs", async () => {
+  const titles = ["Greeting the assistant", "Asking about kiwis"];
+  const answers = ["Hello there.", "Kiwis are birds."];
+  await using llm = await startFakeLlm({
+    fallback: (request) =>
+      reply.text((kindOf(request) === "title" ? titles : answers).shift() ?? "(none)"),
+  });
+  await using project = await createTempProject();
+  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const env = llm.env();
+  const ids: string[] = [];
+  for (const question of ["say hello", "what is a kiwi?"]) {
+    const run = await runLoom(["-p", question, "--output-format", "json"], {
+      cwd: project.root,
+      home,
+      env,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    ids.push(JSON.parse(run.stdout).sessionId);
+  }
+
+  const list = await runLoom(["sessions"], { cwd: project.root, home, env });
+  assert.equal(list.code, 0, list.stderr);
+  const rows = list.stdout.trim().split("\n");
+  assert.match(rows[0], /^ID\s+UPDATED \(UTC\)\s+MODEL\s+COST\s+TITLE$/);
+  assert.equal(rows.length, 3);
+  assert.match(rows[1], new RegExp(`^${ids[1].slice(0, 8)}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d`));
+  assert.match(rows[1], /anthropic:claude-sonnet-4-6\s+\$0\.\d{4}\s+Asking about kiwis$/);
+  assert.ok(rows[2].startsWith(ids[0].slice(0, 8)));
+
+  const json = await runLoom(["sessions", "list", "--json"], { cwd: project.root, home, env });
+  const listed = JSON.parse(json.stdout);
+  assert.deepEqual(listed.map((s: { id: string }) => s.id), [ids[1], ids[0]]);
+  assert.deepEqual(listed.map((s: { title: string }) => s.title), [
+    "Asking about kiwis",
+    "Greeting the assistant",
+  ]);
+  assert.ok(listed.every((s: { costUsd: number }) => s.costUsd > 0));
+
+  const show = await runLoom(["sessions", "show", ids[1].slice(0, 8)], {
+    cwd: project.root,
+    home,
+    env,
+  });
+  assert.equal(show.code, 0, show.stderr);
+  assert.match(show.stdout, new RegExp(`^Session ${ids[1]}`));
+  assert.match(show.stdout, /model {4}anthropic:claude-sonnet-4-6/);
+  assert.match(show.stdout, /user:\n {2}what is a kiwi\?\nassistant:\n {2}Kiwis are birds\./);
+
+  const rm = await runLoom(["sessions", "rm", ids[0]], { cwd: project.root, home, env });
+  assert.equal(rm.code, 0, rm.stderr);
+  assert.match(rm.stdout, new RegExp(`Removed session ${ids[0]}`));
+  const after = await runLoom(["sessions", "--json"], { cwd: project.root, home, env });
+  assert.deepEqual(JSON.parse(after.stdout).map((s: { id: string }) => s.id), [ids[1]]);
+
+  const gone = await runLoom(["sessions", "show", ids[0]], { cwd: project.root, home, env });
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, /no such session; list them with 'loom sessions'/);
+  const bad = await runLoom(["sessions", "frob"], { cwd: project.root, home, env });
+  assert.equal(bad.code, 2);
+  await Deno.remove(home, { recursive: true });
+});
+
+Deno.test("loom sessions on a project without sessions says how to start one", async () => {
+  await using project = await createTempProject();
+  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const run = await runLoom(["sessions"], { cwd: project.root, home });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, "No sessions yet; start one with 'loom'\n");
+  await Deno.remove(home, { recursive: true });
+});
