@@ -39,7 +39,7 @@ export interface AgentSetupOptions {
   session?: { resume?: string; continueLatest?: boolean };
   /** Answers permission questions inline; absent: a call that would ask is denied. */
   ask?: InlineAsker;
-  /** Hears warnings (an unknown model running on defaults). */
+  /** Hears warnings (config problems such as unknown keys, an unknown model running on defaults). */
   onWarning?: (message: string) => void;
 }
 
@@ -116,6 +116,7 @@ export async function openAgentSetup(options: AgentSetupOptions): Promise<AgentS
     env: options.env,
     flags,
   });
+  for (const warning of opened.loaded.warnings) options.onWarning?.(warning);
   const { config, rules } = opened.loaded;
   const model = (id: string) =>
     createModel(id, { env: options.env, config, onWarning: options.onWarning });

@@ -107,16 +107,29 @@ export async function runAgentCommand(deps: AgentCommandDeps): Promise<number> {
   });
   const controller = new AbortController();
   const stop = deps.onInterrupt(() => controller.abort());
+  // A reader that went away (`loom -p ... | head -1`) ends the turn quietly, like `cat` would.
+  let readerGone = false;
+  const out = (text: string) => {
+    if (readerGone) return;
+    try {
+      io.write(text);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+      readerGone = true;
+      controller.abort();
+    }
+  };
   try {
     setup.checkpoints.begin();
-    return await runOneShot(setup.agent, prompt, {
+    const code = await runOneShot(setup.agent, prompt, {
       format: args.outputFormat,
       view,
       architect: args.architect,
       signal: controller.signal,
-      out: (t) => io.write(t),
+      out,
       err: deps.err,
     });
+    return readerGone ? 0 : code;
   } finally {
     stop();
   }

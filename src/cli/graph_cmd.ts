@@ -180,7 +180,7 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
             ? undefined
             : asUsage(() => parseStatus(values.status!)),
           search: values.search,
-          limit: intFlag("--limit", values.limit) ?? 50,
+          limit: intFlag("--limit", values.limit, 1) ?? 50,
         });
         print(renderList(nodes), nodes);
         return 0;
@@ -244,9 +244,12 @@ async function readJson(path: string, shown: string): Promise<unknown> {
   try {
     text = await Deno.readTextFile(path);
   } catch (cause) {
-    throw new LoomError("NOT_FOUND", `Cannot import "${shown}": ${(cause as Error).message}`, {
-      cause,
-    });
+    const why = cause instanceof Deno.errors.NotFound
+      ? "no such file"
+      : cause instanceof Deno.errors.IsADirectory
+      ? "it is a directory; give a JSON file"
+      : (cause as Error).message;
+    throw new LoomError("NOT_FOUND", `Cannot import "${shown}": ${why}`, { cause });
   }
   try {
     return JSON.parse(text);
@@ -274,9 +277,11 @@ function noExtra(rest: string[], sub: string): void {
   if (rest.length) throw usage(`Cannot run "loom graph ${sub}": unexpected "${rest[0]}"`);
 }
 
-function intFlag(name: string, value: string | undefined): number | undefined {
+function intFlag(name: string, value: string | undefined, min = 0): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw usage(`Cannot use ${name} ${value}: give a whole number`);
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw usage(`Cannot use ${name} ${value}: give a whole number${min ? ` from ${min}` : ""}`);
+  }
   return Number(value);
 }
 

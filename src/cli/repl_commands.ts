@@ -47,8 +47,12 @@ function permissionsText(state: ReplState): string {
   }
   for (const e of set.errors) lines.push(`  ignored: ${e.message} (${e.source})`);
   if (config.permissions.auto_approve) lines.push("  --yes: calls that would ask are approved");
-  if (!host.context.trusted) {
-    lines.push("  This project is not trusted: run 'loom trust' to apply its widening rules");
+  // `host.context.trusted` is false whenever nobody ran `loom trust`, even with nothing to trust.
+  const waiting = state.setup.opened.loaded.trust;
+  if (!waiting.trusted) {
+    lines.push(
+      `  ${waiting.pending.length} rule(s) wait for trust: see 'loom trust --status', then run 'loom trust'`,
+    );
   }
   lines.push("", "Granted for this session:");
   if (grants.length === 0) lines.push("  (none)");

@@ -21,7 +21,14 @@ export function listTools(tools: ReadonlyMap<string, Tool>): ToolListing[] {
   }));
 }
 
-/** Human-readable listing: name, title, first line of the description, then the parameters. */
+/** The first sentence of a description, on one line (descriptions wrap mid-sentence). */
+export function summaryOf(description: string): string {
+  const paragraph = description.trim().split(/\n\s*\n/)[0].replace(/\s+/g, " ");
+  const end = paragraph.search(/[.!?](\s|$)/);
+  return end === -1 ? paragraph : paragraph.slice(0, end + 1);
+}
+
+/** Human-readable listing: name, title, first sentence of the description, then the parameters. */
 export function renderToolList(listing: ToolListing[]): string {
   const out: string[] = [];
   for (const tool of listing) {
@@ -30,8 +37,7 @@ export function renderToolList(listing: ToolListing[]): string {
       tool.annotations.destructiveHint ? "destructive" : "",
     ].filter(Boolean).join(", ");
     out.push(`${tool.name}  (${tool.title}; ${flags})`);
-    const summary = tool.description.split("\n").find((line) => line.trim() !== "") ?? "";
-    out.push(`  ${summary.trim()}`);
+    out.push(`  ${summaryOf(tool.description)}`);
     const props = (tool.inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
     const required = new Set((tool.inputSchema.required ?? []) as string[]);
     for (const [name, schema] of Object.entries(props)) {
