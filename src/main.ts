@@ -252,7 +252,7 @@ async function doctorCommand(args: CliArgs): Promise<number> {
     return 1;
   }
   const probe = createProcessRunner({ env: Deno.env.toObject() });
-  const report = await runDoctor(opened, probe, Deno.version.deno, VERSION);
+  const report = await runDoctor(opened, probe, Deno.version.deno, VERSION, Deno.env.toObject());
   report.mcpSandbox = await planMcpSandbox({
     env: Deno.env.toObject(),
     home: homeDir(),

@@ -198,3 +198,30 @@ Deno.test("loom tool file_edit edits a file in one call (the person is the reade
   assert.match(run.stdout, /-const b = 2;\n\+const b = 3;/);
   assert.equal(await project.read("app.ts"), "const a = 1;\nconst b = 3;\n");
 });
+
+Deno.test("loom doctor says which provider keys are set, never their values, and warns for the default model's", async () => {
+  await using project = await createTempProject();
+  const home = await tempHome();
+  const secret = "sk-test-do-not-print-1234";
+  const run = await runLoom(["doctor", "--json"], {
+    cwd: project.root,
+    home,
+    env: { ANTHROPIC_API_KEY: "", OPENAI_API_KEY: secret },
+  });
+  assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret));
+  const report = JSON.parse(run.stdout);
+  const keys = new Map(
+    report.keys.map((k: { variable: string; set: boolean }) => [k.variable, k.set]),
+  );
+  assert.equal(keys.get("OPENAI_API_KEY"), true);
+  assert.equal(keys.get("ANTHROPIC_API_KEY"), false);
+  const warning = report.checks.find((c: { name: string }) => c.name === "keys");
+  assert.match(warning.detail, /ANTHROPIC_API_KEY is not set/);
+  const text = await runLoom(["doctor"], {
+    cwd: project.root,
+    home,
+    env: { ANTHROPIC_API_KEY: "", OPENAI_API_KEY: secret },
+  });
+  assert.match(text.stdout, /keys +OPENAI_API_KEY set/);
+  assert.ok(!text.stdout.includes(secret));
+});

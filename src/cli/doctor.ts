@@ -1,4 +1,6 @@
 import { isLoomError } from "../core/mod.ts";
+import { defaultProvider, keyStatuses } from "./_doctor_keys.ts";
+import type { KeyStatus } from "./_doctor_keys.ts";
 import type { ProcessRunner } from "../core/mod.ts";
 import type { OpenedHost } from "../tools/host.ts";
 
@@ -19,6 +21,10 @@ export interface DoctorReport {
   root: string;
   sandbox: { mode: string; reason: string; network: boolean };
   searchEngine: string;
+  /** `[model] default` in effect. */
+  model: string;
+  /** Provider key variables and whether each is set (never the values). */
+  keys: KeyStatus[];
   configFiles: { path: string; kind: string }[];
   warnings: string[];
   trust: { trusted: boolean; recorded: boolean; pending: string[] };
@@ -56,10 +62,25 @@ export async function runDoctor(
   probe: ProcessRunner,
   denoVersion: string,
   version: string,
+  env: Record<string, string> = {},
 ): Promise<DoctorReport> {
   const { loaded, host } = opened;
   const root = host.context.guard.root;
   const checks: DoctorCheck[] = [];
+  const keys = keyStatuses(loaded.config, env);
+  const provider = defaultProvider(loaded.config);
+  const needed = keys.find((k) => k.provider === provider);
+  if (needed && !needed.set) {
+    checks.push({
+      name: "keys",
+      ok: false,
+      detail:
+        `${needed.variable} is not set; the default model ${loaded.config.model.default} needs it`,
+      fix: `export ${needed.variable}=... for 'loom' and 'loom -p' (or pick another model with ` +
+        "--model / [model] default); 'loom mcp' and 'loom tool' need no key",
+      severity: "warning",
+    });
+  }
   for (const tool of TOOLS) {
     checks.push(await probeVersion(probe, root, tool));
   }
@@ -111,6 +132,8 @@ export async function runDoctor(
     deno: denoVersion,
     root,
     sandbox: { ...sandbox, network: host.context.config.sandbox.network },
+    model: loaded.config.model.default,
+    keys,
     searchEngine: opened.rgPath ? `ripgrep (${opened.rgPath})` : "built-in",
     configFiles: loaded.files,
     warnings: loaded.warnings,
@@ -161,6 +184,9 @@ export function renderDoctor(report: DoctorReport): string {
     }`,
   );
   lines.push(`search      ${report.searchEngine}`);
+  const set = report.keys.filter((k) => k.set).map((k) => k.variable);
+  lines.push(`model       ${report.model}`);
+  lines.push(`keys        ${set.length > 0 ? `${set.join(", ")} set` : "no provider key set"}`);
   if (report.mcpSandbox) {
     lines.push(
       report.mcpSandbox.reexec
