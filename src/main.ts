@@ -273,6 +273,9 @@ if (import.meta.main) {
     if (isLoomError(e)) {
       err(`${e.message}\n`);
       code = e.code === "USAGE" ? 2 : 1;
+    } else if (e instanceof Deno.errors.BrokenPipe) {
+      // The reader went away (`loom graph narrative | head`): what it wanted, it got.
+      code = 0;
     } else {
       err(`loom: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
       code = 1;

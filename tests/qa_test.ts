@@ -104,3 +104,24 @@ Deno.test("/permissions mentions trust only when rules are waiting for it", asyn
     }
   }
 });
+
+Deno.test("a command whose reader goes away mid-output exits quietly, not with an internal error", async () => {
+  // Far more than a pipe buffer (64 KB), so the write really meets the closed pipe.
+  await using project = await createTempProject({
+    "big.txt": "x".repeat(100).concat("\n").repeat(1900),
+  });
+  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const main = new URL("../src/main.ts", import.meta.url).pathname;
+  const call = `tool file_read '{"path":"big.txt"}'`;
+  const script =
+    `deno run -A --quiet ${main} ${call} | head -c 10 >/dev/null; echo "status=\${PIPESTATUS[0]}" >&2`;
+  const out = await new Deno.Command("bash", {
+    args: ["-c", script],
+    cwd: project.root,
+    env: { NO_COLOR: "1", LOOM_HOME: home, HOME: home },
+    stdin: "null",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.doesNotMatch(stderr, /internal error/);
+  assert.match(stderr, /status=0/);
+});
