@@ -4,6 +4,7 @@ import { COMMAND_HELP, HELP, VERSION } from "./cli/help.ts";
 import { join } from "node:path";
 import { isLoomError } from "./core/mod.ts";
 import type { OpenedHost } from "./tools/host.ts";
+import type { Asker } from "./permissions/types.ts";
 
 const encoder = new TextEncoder();
 const out = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
@@ -134,25 +135,38 @@ function homeDir(): string {
   return Deno.env.get("LOOM_HOME") ?? Deno.env.get("HOME") ?? Deno.cwd();
 }
 
-async function open(
-  args: CliArgs,
-  interactive: boolean,
-  implicitReads = false,
-): Promise<OpenedHost> {
+/** How a CLI command opens the project: who can answer prompts, which tools to load. */
+interface OpenOptions {
+  interactive: boolean;
+  /** `loom tool`: overwrites need no earlier file_read. */
+  implicitReads?: boolean;
+  /** Load only these tools' modules (default: all, for listings). */
+  tools?: readonly string[];
+}
+
+async function open(args: CliArgs, options: OpenOptions): Promise<OpenedHost> {
   const { openToolHost } = await load<typeof import("./tools/host.ts")>("./tools/host.ts");
-  const { createTerminalAsker } = await load<typeof import("./cli/prompt.ts")>("./cli/prompt.ts");
-  const readLine = async () => {
-    const buf = new Uint8Array(1024);
-    const n = await Deno.stdin.read(buf);
-    return n === null ? null : new TextDecoder().decode(buf.subarray(0, n));
-  };
+  let ask: Asker | undefined;
+  if (options.interactive) {
+    // The prompt (and the permissions module it names) loads only where someone can answer.
+    const { createTerminalAsker } = await load<typeof import("./cli/prompt.ts")>(
+      "./cli/prompt.ts",
+    );
+    const readLine = async () => {
+      const buf = new Uint8Array(1024);
+      const n = await Deno.stdin.read(buf);
+      return n === null ? null : new TextDecoder().decode(buf.subarray(0, n));
+    };
+    ask = createTerminalAsker(readLine, err);
+  }
   return await openToolHost({
     root: projectRoot(args),
     home: homeDir(),
     env: Deno.env.toObject(),
     flags: args.yes ? { permissions: { auto_approve: true } } : undefined,
-    ask: interactive ? createTerminalAsker(readLine, err) : undefined,
-    implicitReads,
+    ask,
+    implicitReads: options.implicitReads ?? false,
+    tools: options.tools,
   });
 }
 
@@ -160,7 +174,7 @@ async function toolsCommand(args: CliArgs): Promise<number> {
   const { listTools, renderToolList } = await load<typeof import("./cli/tools_cmd.ts")>(
     "./cli/tools_cmd.ts",
   );
-  const { host } = await open(args, false);
+  const { host } = await open(args, { interactive: false });
   const listing = listTools(host.tools);
   out(args.json ? JSON.stringify(listing, null, 2) + "\n" : renderToolList(listing));
   return 0;
@@ -185,9 +199,18 @@ async function toolCommand(args: CliArgs): Promise<number> {
     return 2;
   }
   const interactive = rawArgs !== "-" && Deno.stdin.isTerminal() && !args.json;
+  // The call path loads while the project opens.
+  const runModule = load<typeof import("./tools/run.ts")>("./tools/run.ts");
+  runModule.catch(() => {}); // Awaited below; a failure is reported there.
+  // Only the named tool's module loads (an unknown name loads all, so the error can list them).
+  const { isToolName } = await load<typeof import("./tools/loaders.ts")>("./tools/loaders.ts");
   // The person running `loom tool` has seen the file: edits need no earlier file_read here.
-  const { host } = await open(args, interactive, true);
-  const { runTool } = await load<typeof import("./tools/run.ts")>("./tools/run.ts");
+  const { host } = await open(args, {
+    interactive,
+    implicitReads: true,
+    tools: isToolName(name) ? [name] : undefined,
+  });
+  const { runTool } = await runModule;
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSignal);
@@ -243,7 +266,7 @@ async function doctorCommand(args: CliArgs): Promise<number> {
   const { createProcessRunner } = await load<typeof import("./sandbox/mod.ts")>("./sandbox/mod.ts");
   let opened: OpenedHost;
   try {
-    opened = await open(args, false);
+    opened = await open(args, { interactive: false });
   } catch (e) {
     if (!isLoomError(e)) throw e;
     const message = `loom doctor: the project cannot be opened\n  ${e.message}\n`;

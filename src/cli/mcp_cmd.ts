@@ -92,13 +92,15 @@ async function serve(deps: McpCommandDeps, root: string, port: number): Promise<
   const { args, env, err } = deps;
   // Loaded here, not at start-up: the re-exec parent never needs the server. serve.ts loads the
   // SDK itself, after stdio's `initialize` is answered.
-  const { serveHttp, serveStdio } = await import("../mcp/server/serve.ts");
+  const { serveHttp, serveStdio } = await load<typeof import("../mcp/server/serve.ts")>(
+    "../mcp/server/serve.ts",
+  );
   if (env.LOOM_SANDBOX_PROBE) {
     // Test hook: a direct read with no path guard in between shows what Deno itself allows.
     err(`loom-sandbox-probe: ${await probeRead(env.LOOM_SANDBOX_PROBE)}\n`);
   }
   const openHost = async (dir: string): Promise<OpenedHost> => {
-    const { openToolHost } = await import("../tools/host.ts");
+    const { openToolHost } = await load<typeof import("../tools/host.ts")>("../tools/host.ts");
     return await openToolHost({
       root: dir,
       home: deps.home,
@@ -120,7 +122,9 @@ async function serve(deps: McpCommandDeps, root: string, port: number): Promise<
     });
     return 0;
   }
-  const { loadOrCreateToken } = await import("../mcp/server/token.ts");
+  const { loadOrCreateToken } = await load<typeof import("../mcp/server/token.ts")>(
+    "../mcp/server/token.ts",
+  );
   const { token, source } = await loadOrCreateToken(root, env.LOOM_MCP_TOKEN);
   const serving = await serveHttp({
     openHost,
@@ -223,6 +227,16 @@ async function isDirectory(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Loads a module on demand. The specifier is computed on purpose: a literal `import("./x.ts")`
+ * makes Deno prepare that module's whole graph (the SDK, zod, the tools and, under
+ * `nodeModulesDir: auto`, a node_modules check) before this module runs, which cost the re-exec
+ * parent ~35 ms of start-up for modules only the sandboxed copy uses.
+ */
+function load<T>(path: string): Promise<T> {
+  return import(new URL(path, import.meta.url).href);
 }
 
 function isGranted(name: "read" | "write", path: string): boolean {

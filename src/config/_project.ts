@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { LoomError } from "../core/mod.ts";
 import type { ProjectRules } from "./rules_types.ts";
 import type { ConfigLayer } from "./layer.ts";
-import { parseConfigText } from "./layer.ts";
 import { loadProjectRules, readOptional } from "./rules.ts";
 import { wideningInConfig } from "./_widening.ts";
 import type { WideningItem } from "./_widening.ts";
@@ -34,6 +33,8 @@ export async function analyseProject(root: string): Promise<ProjectAnalysis> {
   let configWidening: WideningItem[] = [];
   if (configText !== undefined) {
     files.push({ path: configPath, kind: "project" });
+    // The TOML parser and zod schema load only for a project that has a .loom.toml.
+    const { parseConfigText } = await import("./layer.ts");
     ({ layer, warnings } = parseConfigText(configText, configPath));
     configWidening = wideningInConfig(layer, configText, ".loom.toml");
   }

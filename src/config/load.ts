@@ -1,14 +1,12 @@
 import { join } from "node:path";
 import type { ProjectRules } from "./rules_types.ts";
-import { configSchema } from "./schema.ts";
 import type { DeepPartial, LoomConfig } from "./schema.ts";
-import { parseConfigObject, parseConfigText } from "./layer.ts";
 import type { ConfigLayer } from "./layer.ts";
-import { configFromEnv } from "./env.ts";
 import { mergeLayers } from "./merge.ts";
 import { readOptional } from "./rules.ts";
 import { analyseProject } from "./_project.ts";
 import { withoutPaths } from "./_widening.ts";
+import { mayConfigure, plainDefaults } from "./_defaults.ts";
 import { defaultTrustStorePath, evaluateTrust, readTrustStore } from "./trust.ts";
 import type { TrustStatus } from "./trust.ts";
 
@@ -43,6 +41,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const userText = await readOptional(userPath);
   if (userText !== undefined) {
     files.push({ path: userPath, kind: "user" });
+    const { parseConfigText } = await import("./layer.ts");
     const parsed = parseConfigText(userText, userPath);
     user = parsed.layer;
     warnings.push(...parsed.warnings);
@@ -67,6 +66,25 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     rules.fileWrite = [];
   }
 
+  // Nothing to merge or validate: the zod schema is not even loaded.
+  const config = files.some((f) => f.kind !== "rules") || options.flags || mayConfigure(options.env)
+    ? await mergeConfig(user, projectLayer, options, warnings)
+    : plainDefaults();
+  return { config, files, warnings, rules, trust };
+}
+
+/** Validates env and flags and merges every layer over the defaults (precedence as above). */
+async function mergeConfig(
+  user: ConfigLayer,
+  project: ConfigLayer,
+  options: LoadConfigOptions,
+  warnings: string[],
+): Promise<LoomConfig> {
+  const [{ configFromEnv }, { parseConfigObject }, { configSchema }] = await Promise.all([
+    import("./env.ts"),
+    import("./layer.ts"),
+    import("./schema.ts"),
+  ]);
   const env = configFromEnv(options.env);
   let flags: ConfigLayer = {};
   if (options.flags) {
@@ -74,7 +92,5 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     flags = parsed.layer;
     warnings.push(...parsed.warnings);
   }
-
-  const config = configSchema.parse(mergeLayers(user, projectLayer, env, flags));
-  return { config, files, warnings, rules, trust };
+  return configSchema.parse(mergeLayers(user, project, env, flags));
 }

@@ -1,8 +1,16 @@
 import { join } from "node:path";
-import picomatch from "picomatch";
+import { createRequire } from "node:module";
+import type Picomatch from "picomatch";
 import { LoomError } from "../core/mod.ts";
 import { emptyRules } from "./rules_types.ts";
 import type { ProjectRules } from "./rules_types.ts";
+
+// picomatch is CommonJS, and Deno's first CommonJS module costs ~8 ms of start-up: it loads on
+// the first glob compiled here (most `loom tool` calls compile none). require finds the version
+// pinned in the import map, which `deno install` put in node_modules.
+let picomatchModule: typeof Picomatch | undefined;
+const picomatch = (): typeof Picomatch =>
+  picomatchModule ??= createRequire(import.meta.url)("picomatch");
 
 /** A LOOM.md line that widens permissions (`Shell:` / `File Write:`), kept for the trust prompt. */
 export interface WideningLine {
@@ -110,7 +118,7 @@ export async function readOptional(path: string): Promise<string | undefined> {
 
 function globProblem(glob: string): string | undefined {
   try {
-    picomatch.makeRe(glob, { strictBrackets: true, debug: true });
+    picomatch().makeRe(glob, { strictBrackets: true, debug: true });
     return undefined;
   } catch (err) {
     return (err as Error).message;

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { isProtected } from "../workspace/mod.ts";
+import { isProtected } from "../workspace/guard.ts";
 import { ruleMatches } from "./rules.ts";
 import type { Rule, RuleSet, Unit } from "./rules.ts";
 import type { ShellAnalysis } from "./shell_parse.ts";

@@ -1,4 +1,12 @@
-import picomatch from "picomatch";
+import { createRequire } from "node:module";
+import type Picomatch from "picomatch";
+
+// picomatch is CommonJS, and Deno's first CommonJS module costs ~8 ms of start-up: it loads on
+// the first glob compiled here (most `loom tool` calls compile none). require finds the version
+// pinned in the import map, which `deno install` put in node_modules.
+let picomatchModule: typeof Picomatch | undefined;
+const picomatch = (): typeof Picomatch =>
+  picomatchModule ??= createRequire(import.meta.url)("picomatch");
 
 /** A compiled path glob: true when a project-relative POSIX path is covered by it. */
 export type PathMatcher = (rel: string) => boolean;
@@ -38,8 +46,8 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): P
   if (body.includes("/")) anchored = true;
   const full = anchored ? body : `**/${body}`;
   const opts = { dot: true, nocase: options.nocase ?? false };
-  const self = picomatch(full, opts);
-  const beneath = picomatch(`${full}/**`, opts);
+  const self = picomatch()(full, opts);
+  const beneath = picomatch()(`${full}/**`, opts);
   return (rel) => {
     const path = normalizeRel(rel);
     if (path === null || path === ".") return false;

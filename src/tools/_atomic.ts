@@ -27,9 +27,8 @@ export async function writeFileAtomic(
   const dir = dirname(abs);
   const tmp = join(dir, `.${basename(abs).slice(0, 100)}.loom-${crypto.randomUUID()}.tmp`);
   try {
-    if (bytes.length <= SYNC_IO_BYTES) writeDurableSync(tmp, bytes);
-    else await writeDurable(tmp, bytes);
-    if (options.mode !== undefined) Deno.chmodSync(tmp, options.mode & 0o7777);
+    if (bytes.length <= SYNC_IO_BYTES) writeDurableSync(tmp, bytes, options.mode);
+    else await writeDurable(tmp, bytes, options.mode);
     await options.beforeRename?.();
     Deno.renameSync(tmp, abs);
   } catch (err) {
@@ -43,8 +42,27 @@ export async function writeFileAtomic(
   syncDirSoon(dir);
 }
 
-function writeDurableSync(path: string, bytes: Uint8Array): void {
-  const file = Deno.openSync(path, { write: true, createNew: true, mode: 0o644 });
+/**
+ * Creates `path` with `mode` (permission bits given at creation; a umask that strips some, or
+ * setuid/setgid/sticky bits, take a chmod), so the mode is flushed with the data and an unchanged
+ * mode costs no extra call. Returns the open file.
+ */
+function createWithMode(path: string, mode: number | undefined): Deno.FsFile {
+  const wanted = mode === undefined ? undefined : mode & 0o7777;
+  const file = Deno.openSync(path, { write: true, createNew: true, mode: wanted ?? 0o644 });
+  try {
+    if (wanted !== undefined && ((file.statSync().mode ?? wanted) & 0o7777) !== wanted) {
+      Deno.chmodSync(path, wanted);
+    }
+  } catch (err) {
+    file.close();
+    throw err;
+  }
+  return file;
+}
+
+function writeDurableSync(path: string, bytes: Uint8Array, mode: number | undefined): void {
+  const file = createWithMode(path, mode);
   try {
     let written = 0;
     while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
@@ -54,8 +72,12 @@ function writeDurableSync(path: string, bytes: Uint8Array): void {
   }
 }
 
-async function writeDurable(path: string, bytes: Uint8Array): Promise<void> {
-  const file = await Deno.open(path, { write: true, createNew: true, mode: 0o644 });
+async function writeDurable(
+  path: string,
+  bytes: Uint8Array,
+  mode: number | undefined,
+): Promise<void> {
+  const file = createWithMode(path, mode);
   try {
     let written = 0;
     while (written < bytes.length) written += await file.write(bytes.subarray(written));

@@ -1,39 +1,99 @@
+import { Buffer } from "node:buffer";
 import { basename, dirname, join } from "node:path";
 import { LoomError } from "../core/mod.ts";
-import type { PathGuard, ReadLedger } from "../workspace/mod.ts";
+import type { GuardedPath, PathGuard, ReadLedger } from "../workspace/mod.ts";
 import { stampOf } from "../workspace/mod.ts";
 import { formatCount } from "./_text.ts";
 
 /** Files larger than this are never loaded by the file tools. */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
-/** The bytes of `abs` (already stat'ed at `size`): synchronously when small. */
-export function readFileBytes(
+/**
+ * An existing file's bytes and info, refusing directories and oversized files. The file is
+ * opened once and stat'ed through its handle (no second lookup of the path); small files are
+ * read synchronously (see SYNC_IO_BYTES). Filesystem errors are thrown as they come.
+ */
+export async function readFileChecked(
   abs: string,
-  size: number,
+  verb: string,
+  shown: string,
   signal?: AbortSignal,
-): Promise<Uint8Array> {
-  if (size > SYNC_IO_BYTES) return Deno.readFile(abs, { signal });
+): Promise<{ bytes: Uint8Array; info: Deno.FileInfo }> {
+  const file = Deno.openSync(abs, { read: true });
+  let info: Deno.FileInfo;
   try {
-    return Promise.resolve(Deno.readFileSync(abs));
-  } catch (err) {
-    return Promise.reject(err);
+    info = checkedFile(file.statSync(), verb, shown);
+    if (info.size <= SYNC_IO_BYTES) return { bytes: readAllSync(file, info.size), info };
+  } finally {
+    file.close();
   }
+  return { bytes: await Deno.readFile(abs, { signal }), info };
+}
+
+/** Reads `file` to its end; `size` (from its stat) sizes the buffer, growth is still read. */
+function readAllSync(file: Deno.FsFile, size: number): Uint8Array {
+  // One spare byte: filling it means the file grew since the stat.
+  let buffer = new Uint8Array(size + 1);
+  let length = 0;
+  while (true) {
+    if (length === buffer.length) {
+      const bigger = new Uint8Array(buffer.length * 2);
+      bigger.set(buffer);
+      buffer = bigger;
+    }
+    const got = file.readSync(buffer.subarray(length));
+    if (got === null || got === 0) return buffer.subarray(0, length);
+    length += got;
+  }
+}
+
+/** Per call (see beginCall): paths permission() resolved, for run() to take once. */
+const resolutions = new WeakMap<object, Map<string, GuardedPath>>();
+
+/**
+ * Marks `ctx` as one call's own context: a path its permission() resolves through
+ * {@link guardPath} is handed to its run() instead of being resolved (realpath'd) again.
+ * runTool calls it right after making the per-call context.
+ */
+export function beginCall(ctx: object): void {
+  resolutions.set(ctx, new Map());
+}
+
+/** Drops what beginCall kept: run() resolves afresh (after a person was asked, say). */
+export function endReuse(ctx: object): void {
+  resolutions.delete(ctx);
+}
+
+/**
+ * `ctx.guard.resolveForRead` / `resolveForWrite`, except that within one call (see beginCall) the
+ * second request for the same path takes the first answer, once: the run then acts on exactly
+ * what the permission was decided on, with one realpath instead of two.
+ */
+export function guardPath(
+  ctx: { guard: PathGuard },
+  path: string,
+  mode: "read" | "write",
+): Promise<GuardedPath> {
+  const memo = resolutions.get(ctx);
+  const key = `${mode}\0${path}`;
+  const known = memo?.get(key);
+  if (known !== undefined) {
+    memo!.delete(key);
+    return Promise.resolve(known);
+  }
+  const guarded = mode === "read"
+    ? ctx.guard.resolveForRead(path)
+    : ctx.guard.resolveForWrite(path);
+  return memo === undefined ? guarded : guarded.then((g) => {
+    memo.set(key, g);
+    return g;
+  });
 }
 
 /** Throws CANCELLED when the tool call was aborted. */
 export function throwIfAborted(signal: AbortSignal, verb: string, shown: string): void {
   if (signal.aborted) {
     throw new LoomError("CANCELLED", `Cannot ${verb} "${shown}": the call was cancelled`);
-  }
-}
-
-/** Stats an existing path, refusing directories and oversized files. */
-export function statFile(abs: string, verb: string, shown: string): Promise<Deno.FileInfo> {
-  try {
-    return Promise.resolve(checkedFile(Deno.statSync(abs), verb, shown));
-  } catch (err) {
-    return Promise.reject(err);
   }
 }
 
@@ -74,17 +134,13 @@ export async function readIfExists(
   verb: string,
   shown: string,
 ): Promise<{ bytes: Uint8Array; mode: number | undefined } | undefined> {
-  let info: Deno.FileInfo;
   try {
-    info = await statFile(abs, verb, shown);
+    const { bytes, info } = await readFileChecked(abs, verb, shown);
+    return { bytes, mode: info.mode ?? undefined };
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw fsError(err, verb, shown);
   }
-  const bytes = await readFileBytes(abs, info.size).catch((err) => {
-    throw fsError(err, verb, shown);
-  });
-  return { bytes, mode: info.mode ?? undefined };
 }
 
 /** A `beforeRename` check: the file must still hold `expected` (or still not exist). */
@@ -94,22 +150,29 @@ export function unchangedSince(
   verb: string,
   shown: string,
 ): () => Promise<void> {
-  const want = expected === undefined ? undefined : stampOf(expected);
   return async () => {
-    let now: string | undefined;
+    let now: Uint8Array | undefined;
     try {
-      const size = Deno.statSync(abs).size;
-      now = (await stampOf(await readFileBytes(abs, size))).hash;
+      now = (await readFileChecked(abs, verb, shown)).bytes;
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
     }
-    if (now !== (await want)?.hash) {
+    // The bytes themselves are compared (memcmp), not their hashes: cheaper, and exact.
+    if (!sameBytes(now, expected)) {
       throw new LoomError(
         "STALE_FILE",
         `Cannot ${verb} "${shown}": it changed on disk while being written; call file_read on it again`,
       );
     }
   };
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length &&
+    Buffer.from(a.buffer, a.byteOffset, a.length).equals(
+      Buffer.from(b.buffer, b.byteOffset, b.length),
+    );
 }
 
 /**
@@ -133,8 +196,8 @@ export async function assertFresh(
       `Cannot ${verb} "${shown}": it exists and was not read in this session; call file_read on it first`,
     );
   }
-  const now = await stampOf(current);
-  if (now.hash !== entry.hash) {
+  // A different size is a change without hashing anything.
+  if (current.length !== entry.size || (await stampOf(current)).hash !== entry.hash) {
     throw new LoomError(
       "STALE_FILE",
       `Cannot ${verb} "${shown}": it changed on disk since it was last read; call file_read on it again`,

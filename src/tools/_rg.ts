@@ -1,5 +1,4 @@
 import { LoomError, type ProcessRunner } from "../core/mod.ts";
-import { createExclusionCheck } from "../workspace/mod.ts";
 import type { EngineContext } from "./_search_builtin.ts";
 import type { FileResult, ResultSink, SearchQuery } from "./_search_types.ts";
 
@@ -19,17 +18,29 @@ export async function searchRipgrep(
   ctx: EngineContext & { runner: ProcessRunner },
   sink: ResultSink,
 ): Promise<void> {
-  const recheck = query.globs.some((g) => !g.startsWith("!"))
-    ? createExclusionCheck(ctx.root, query.startRel, { includeHidden: query.includeHidden })
-    : () => false;
   let delivered = 0;
-  const deliver = (file: FileResult) => {
-    const path = file.path.startsWith("./") ? file.path.slice(2) : file.path;
-    if (ctx.isReadDenied(path) || recheck(path)) return;
-    sink({ ...file, path });
+  const accept = (file: FileResult) => {
+    if (ctx.isReadDenied(file.path) || recheck!(file.path)) return;
+    sink(file);
     if (++delivered % PROGRESS_EVERY_FILES === 0) {
       ctx.onProgress?.({ progress: delivered, message: `${delivered} matching files` });
     }
+  };
+  // The re-check (and the ignore-file code it loads) gets ready while rg runs; results that
+  // arrive before it wait in `pending`.
+  let recheck: ((rel: string) => boolean) | null = null;
+  const pending: FileResult[] = [];
+  const ready = query.globs.some((g) => !g.startsWith("!"))
+    ? exclusionCheck(ctx.root, query.startRel, query.includeHidden)
+    : Promise.resolve(() => false);
+  const settled = ready.then((check) => {
+    recheck = check;
+    pending.splice(0).forEach(accept);
+  }, (err) => ({ err }));
+  const deliver = (file: FileResult) => {
+    const path = file.path.startsWith("./") ? file.path.slice(2) : file.path;
+    if (recheck === null) pending.push({ ...file, path });
+    else accept({ ...file, path });
   };
   const parser = query.mode === "content"
     ? jsonParser(deliver)
@@ -59,6 +70,8 @@ export async function searchRipgrep(
     );
   }
   parser.push(decoder.decode());
+  const failed = await settled;
+  if (failed) throw failed.err;
   parser.end();
   if (result.code === 2) {
     const why = result.stderr.trim();
@@ -81,12 +94,20 @@ export interface ListFilesOptions {
   includeHidden: boolean;
   runner: ProcessRunner;
   signal: AbortSignal;
+  /**
+   * File-name globs for rg to pre-filter with, as a file type (`--type-add`): unlike `-g`, a type
+   * never overrides ignore files, but a hidden file whose name matches is listed (rg skips the
+   * hidden check for type matches), so the caller drops those. Its own matcher has the last word.
+   */
+  nameGlobs?: string[];
+  /** Takes each path as rg prints it (work then overlaps rg's walk); nothing is collected. */
+  onPath?: (rel: string) => void;
 }
 
 /**
  * Lists the files ripgrep would search under `startRel` (.gitignore aware, hidden files only when
- * asked, symlinks not followed), project-relative. Globs are left to the caller so that both
- * engines match names the same way.
+ * asked, symlinks not followed), project-relative: returned, or handed to `onPath` as they come.
+ * Exact glob matching is left to the caller so that both engines match names the same way.
  */
 export async function listFilesRipgrep(
   rgPath: string,
@@ -94,12 +115,20 @@ export async function listFilesRipgrep(
 ): Promise<string[]> {
   const args = ["--files", "--null", "--no-config", "--no-require-git", "--no-ignore-global"];
   args.push("--no-messages", "--glob=!.git", "--glob=!.loom");
+  if (options.nameGlobs !== undefined && options.nameGlobs.length > 0) {
+    for (const glob of options.nameGlobs) args.push(`--type-add=loomfiles:${glob}`);
+    args.push("--type=loomfiles");
+  }
   if (options.includeHidden) args.push("--hidden");
   args.push("--", options.startRel === "." ? "." : options.startRel);
   const paths: string[] = [];
+  const take = options.onPath ?? ((rel: string) => paths.push(rel));
+  let listed = 0;
   const decoder = new TextDecoder();
   const parser = splitter("\0", (path) => {
-    if (path !== "") paths.push(path.startsWith("./") ? path.slice(2) : path);
+    if (path === "") return;
+    listed++;
+    take(path.startsWith("./") ? path.slice(2) : path);
   });
   const result = await options.runner.run([rgPath, ...args], {
     cwd: options.root,
@@ -122,7 +151,7 @@ export async function listFilesRipgrep(
   }
   parser.push(decoder.decode());
   parser.end();
-  if (result.code === 2 && paths.length === 0 && result.stderr.trim() !== "") {
+  if (result.code === 2 && listed === 0 && result.stderr.trim() !== "") {
     throw new LoomError(
       "UNAVAILABLE",
       `Cannot list "${options.startRel}": ripgrep failed: ${result.stderr.trim()}`,
@@ -234,4 +263,17 @@ function textOf(value: RgText | undefined): string {
     return new TextDecoder().decode(Uint8Array.from(atob(value.bytes), (c) => c.charCodeAt(0)));
   }
   return "";
+}
+
+/**
+ * The ignore-file check for results of an rg whose `-g` globs overrode the ignore files. The
+ * catalog (and its CommonJS `ignore` package) loads only then: most searches need neither.
+ */
+export async function exclusionCheck(
+  root: string,
+  startRel: string,
+  includeHidden: boolean,
+): Promise<(rel: string) => boolean> {
+  const { createExclusionCheck } = await import("../workspace/catalog.ts");
+  return createExclusionCheck(root, startRel, { includeHidden });
 }

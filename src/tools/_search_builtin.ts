@@ -39,13 +39,15 @@ export async function searchBuiltin(
     keepDir: filter.dir,
   });
   let scanned = 0;
-  for await (const entry of catalog.walk(query.startRel, { signal: ctx.signal })) {
-    if (!filter.file(entry.rel)) continue;
-    const result = searchFile(entry.abs, entry.rel, re, query);
-    if (result !== null) sink(result);
-    if (++scanned % PROGRESS_EVERY_FILES === 0) {
-      if (ctx.signal.aborted) throw cancelled(query.pattern);
-      ctx.onProgress?.({ progress: scanned, message: `${scanned} files searched` });
+  for await (const batch of catalog.walkBatches(query.startRel, { signal: ctx.signal })) {
+    for (const entry of batch) {
+      if (!filter.file(entry.rel)) continue;
+      const result = searchFile(entry.abs, entry.rel, re, query);
+      if (result !== null) sink(result);
+      if (++scanned % PROGRESS_EVERY_FILES === 0) {
+        if (ctx.signal.aborted) throw cancelled(query.pattern);
+        ctx.onProgress?.({ progress: scanned, message: `${scanned} files searched` });
+      }
     }
   }
   if (ctx.signal.aborted) throw cancelled(query.pattern);

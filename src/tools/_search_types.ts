@@ -1,4 +1,12 @@
-import picomatch from "picomatch";
+import { createRequire } from "node:module";
+import type Picomatch from "picomatch";
+
+// picomatch is CommonJS, and Deno's first CommonJS module costs ~8 ms of start-up: it loads on
+// the first glob compiled here (most `loom tool` calls compile none). require finds the version
+// pinned in the import map, which `deno install` put in node_modules.
+let picomatchModule: typeof Picomatch | undefined;
+const picomatch = (): typeof Picomatch =>
+  picomatchModule ??= createRequire(import.meta.url)("picomatch");
 
 /** What to print: matching file paths, per-file counts, or the matching lines. */
 export type OutputMode = "files_with_matches" | "content" | "count";
@@ -93,12 +101,13 @@ export function createPathFilter(
 export function globMatcher(globs: string[]): (rel: string) => boolean {
   const byName = globs.filter((g) => !g.includes("/"));
   const byPath = globs.filter((g) => g.includes("/"));
-  const name = byName.length > 0 ? picomatch(byName, { dot: true }) : () => false;
-  const path = byPath.length > 0 ? picomatch(byPath, { dot: true }) : () => false;
+  const name = byName.length > 0 ? picomatch()(byName, { dot: true }) : () => false;
+  const path = byPath.length > 0 ? picomatch()(byPath, { dot: true }) : () => false;
   return (rel) => name(rel.slice(rel.lastIndexOf("/") + 1)) || path(rel);
 }
 
-function normalizeGlob(glob: string): string {
+/** A glob as rg's `-g` reads it: no leading or trailing slash. */
+export function normalizeGlob(glob: string): string {
   let g = glob.startsWith("/") ? glob.slice(1) : glob;
   if (g.endsWith("/")) g = g.slice(0, -1);
   return g;

@@ -55,17 +55,30 @@ export function sniffBinary(bytes: Uint8Array, validUtf8: boolean): string | und
 export interface DecodedText {
   text: string;
   bom: boolean;
+  /** True when every byte is ASCII: each character of `text` is then exactly one byte. */
+  ascii: boolean;
 }
+
+// Reused: decode() without { stream: true } starts afresh on every call.
+const LENIENT = new TextDecoder("utf-8", { ignoreBOM: true });
+const STRICT = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Strict UTF-8 decode keeping track of a BOM; undefined when the bytes are not valid UTF-8. */
 export function decodeUtf8(bytes: Uint8Array): DecodedText | undefined {
   const bom = UTF8_BOM.every((b, i) => bytes[i] === b);
+  const body = bom ? bytes.subarray(3) : bytes;
+  // The lenient decoder is ~8x faster than the fatal one here. It replaces every invalid sequence
+  // with U+FFFD, so a text without one is valid; only a text with one (an invalid sequence, or a
+  // real U+FFFD) needs the strict decoder's verdict. Valid UTF-8 is as many characters as bytes
+  // only when every byte is ASCII (multi-byte sequences decode to fewer units).
+  const text = LENIENT.decode(body);
+  if (!text.includes("\uFFFD")) return { text, bom, ascii: text.length === body.length };
   try {
-    const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-    return { text: decoder.decode(bom ? bytes.subarray(3) : bytes), bom };
+    STRICT.decode(body);
   } catch {
     return undefined;
   }
+  return { text, bom, ascii: false };
 }
 
 /** Encodes text back to bytes, restoring a BOM when the original had one. */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { LoomError } from "../core/mod.ts";
 import { defineTool, type Tool, type ToolContext } from "./define.ts";
 import { searchRipgrep } from "./_rg.ts";
-import { type EngineContext, searchBuiltin } from "./_search_builtin.ts";
+import type { EngineContext } from "./_search_builtin.ts";
 import { formatResults, ResultCollector } from "./_search_output.ts";
 import { FILE_TYPE_NAMES, FILE_TYPES, type SearchQuery } from "./_search_types.ts";
 import DESCRIPTION from "./content_search.md" with { type: "text" };
@@ -91,6 +91,8 @@ export function createContentSearchTool(options: ContentSearchOptions): Tool {
       if (options.rgPath !== null) {
         await searchRipgrep(options.rgPath, query, { ...engineCtx, runner: ctx.runner }, sink);
       } else {
+        // The built-in engine (the catalog, ignore files, regex compilation) loads only when used.
+        const { searchBuiltin } = await import("./_search_builtin.ts");
         await searchBuiltin(query, engineCtx, sink);
       }
       const { text, shown } = formatResults(collector, {

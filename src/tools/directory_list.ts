@@ -3,6 +3,7 @@ import { LoomError } from "../core/mod.ts";
 import { type Catalog, type CatalogEntry, createCatalog } from "../workspace/mod.ts";
 import { defineTool } from "./define.ts";
 import DESCRIPTION from "./directory_list.md" with { type: "text" };
+import { guardPath } from "./_files.ts";
 
 const DEFAULT_DEPTH = 2;
 const MAX_DEPTH = 10;
@@ -43,11 +44,11 @@ export const directoryList = defineTool({
     openWorldHint: false,
   },
   async permission(input, ctx) {
-    const target = await ctx.guard.resolveForRead(input.path ?? ".");
+    const target = await guardPath(ctx, input.path ?? ".", "read");
     return { kind: "read", tool: "directory_list", paths: [target.rel] };
   },
   async run(input, ctx) {
-    const target = await ctx.guard.resolveForRead(input.path ?? ".");
+    const target = await guardPath(ctx, input.path ?? ".", "read");
     const shown = input.path ?? ".";
     const info = target.exists ? statOrNull(target.abs) : null;
     if (info === null) {

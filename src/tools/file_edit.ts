@@ -16,6 +16,7 @@ import {
 import {
   assertFresh,
   fsError,
+  guardPath,
   notFoundError,
   readIfExists,
   throwIfAborted,
@@ -66,13 +67,13 @@ export const fileEdit = defineTool({
     openWorldHint: false,
   },
   async permission(input, ctx) {
-    const guarded = await ctx.guard.resolveForWrite(input.path);
+    const guarded = await guardPath(ctx, input.path, "write");
     return { kind: "write", tool: "file_edit", paths: [guarded.rel] };
   },
   async run(input, ctx) {
     // Taken before any await: a concurrent tool write recorded after this makes our view stale.
     const startSeq = ctx.ledger.seq;
-    const guarded = await ctx.guard.resolveForWrite(input.path);
+    const guarded = await guardPath(ctx, input.path, "write");
     const { abs, rel: shown } = guarded;
     input.edits.forEach((edit, i) => validate(edit, label(i, input.edits.length), shown));
     throwIfAborted(ctx.signal, "edit", shown);

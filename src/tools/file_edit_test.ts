@@ -222,3 +222,39 @@ Deno.test("file_edit's schema requires at least one edit", () => {
     true,
   );
 });
+
+Deno.test("file_edit keeps a mode the umask strips at creation, and a private one", async () => {
+  const { project, ctx } = await readyProject({
+    "shared.txt": "alpha\n",
+    "private.txt": "alpha\n",
+  });
+  await using _ = project;
+  await Deno.chmod(project.path("shared.txt"), 0o666);
+  await Deno.chmod(project.path("private.txt"), 0o600);
+  await edit(ctx, "shared.txt", ["alpha", "beta"]);
+  await edit(ctx, "private.txt", ["alpha", "beta"]);
+  assert.equal((await Deno.stat(project.path("shared.txt"))).mode! & 0o7777, 0o666);
+  assert.equal((await Deno.stat(project.path("private.txt"))).mode! & 0o7777, 0o600);
+  assert.equal(await project.read("shared.txt"), "beta\n");
+});
+
+Deno.test("file_edit judges freshness right for a file read long before, after many other reads", async () => {
+  // Over 4 MB of later reads: the ledger has hashed (not dropped) the first file's bytes.
+  const others = Object.fromEntries(
+    Array.from({ length: 5 }, (_, i) => [`big${i}.txt`, `${i}`.repeat(1024 * 1024) + "\n"]),
+  );
+  const { project, ctx } = await readyProject({
+    "a.txt": "alpha\n",
+    "b.txt": "alpha\n",
+    ...others,
+  });
+  await using _ = project;
+  await edit(ctx, "a.txt", ["alpha", "gamma"]);
+  assert.equal(await project.read("a.txt"), "gamma\n");
+  await project.write("b.txt", "omega\n"); // Same size, other bytes.
+  await assert.rejects(
+    edit(ctx, "b.txt", ["omega", "gamma"]),
+    (err) => isLoomError(err, "STALE_FILE"),
+  );
+  assert.equal(await project.read("b.txt"), "omega\n");
+});

@@ -4,7 +4,7 @@ import { defineTool } from "./define.ts";
 import type { ToolContext } from "./define.ts";
 import DESCRIPTION from "./file_read.md" with { type: "text" };
 import { decodeUtf8, detectEol, formatCount, plural, sniffBinary, splitLines } from "./_text.ts";
-import { fsError, notFoundError, readFileBytes, statFile, throwIfAborted } from "./_files.ts";
+import { fsError, guardPath, notFoundError, readFileChecked, throwIfAborted } from "./_files.ts";
 
 const DEFAULT_LIMIT = 2000;
 const MAX_OUTPUT_BYTES = 256 * 1024;
@@ -42,21 +42,15 @@ export const fileRead = defineTool({
     openWorldHint: false,
   },
   async permission(input, ctx) {
-    const guarded = await ctx.guard.resolveForRead(input.path);
+    const guarded = await guardPath(ctx, input.path, "read");
     return { kind: "read", tool: "file_read", paths: [guarded.rel] };
   },
   async run(input, ctx) {
-    const guarded = await ctx.guard.resolveForRead(input.path);
+    const guarded = await guardPath(ctx, input.path, "read");
     const shown = guarded.rel;
     throwIfAborted(ctx.signal, "read", shown);
     if (!guarded.exists) throw await notFoundError(ctx.guard, guarded.abs, "read", shown);
-    const info = await statFile(guarded.abs, "read", shown).catch(async (err) => {
-      if (err instanceof Deno.errors.NotFound) {
-        throw await notFoundError(ctx.guard, guarded.abs, "read", shown);
-      }
-      throw fsError(err, "read", shown);
-    });
-    const bytes = await readBytes(guarded.abs, info.size, ctx, shown);
+    const bytes = await readBytes(guarded.abs, ctx, shown);
 
     const decoded = decodeUtf8(bytes);
     const binary = sniffBinary(bytes, decoded !== undefined);
@@ -91,7 +85,7 @@ export const fileRead = defineTool({
       );
     }
     const last = Math.min(total, start - 1 + (input.limit ?? DEFAULT_LIMIT));
-    const { body, end, capped } = renderLines(lines, start, last);
+    const { body, end, capped } = renderLines(lines, start, last, decoded?.ascii === true);
     const whole = start === 1 && end === total;
     const header = whole
       ? `${shown}: ${plural(total, "line")}${notes}`
@@ -122,6 +116,7 @@ function renderLines(
   lines: string[],
   start: number,
   last: number,
+  ascii: boolean,
 ): { body: string; end: number; capped: boolean } {
   const out: string[] = [];
   let bytes = 0;
@@ -133,11 +128,12 @@ function renderLines(
         formatCount(line.length)
       } chars]`;
     }
-    const rendered = `${String(n).padStart(6)}\t${line}`;
-    // ASCII lines are as many bytes as characters: encoding each line dominated large reads.
-    const size = NON_ASCII.test(rendered)
-      ? encoder.encode(rendered).length + 1
-      : rendered.length + 1;
+    const rendered = prefixOf(n) + line;
+    // In an ASCII file a line is as many bytes as characters: encoding (or even scanning) each
+    // line dominated large reads.
+    const size = ascii || !NON_ASCII.test(rendered)
+      ? rendered.length + 1
+      : encoder.encode(rendered).length + 1;
     if (bytes + size > MAX_OUTPUT_BYTES && out.length > 0) {
       return { body: out.join("\n"), end: n - 1, capped: true };
     }
@@ -145,6 +141,16 @@ function renderLines(
     bytes += size;
   }
   return { body: out.join("\n"), end: last, capped: false };
+}
+
+/** Line-number prefixes ("     7\t") of the first lines, made once: padding cost per line. */
+const PREFIXES: string[] = [""];
+const PREFIXES_KEPT = 2 * DEFAULT_LIMIT;
+
+function prefixOf(n: number): string {
+  if (n > PREFIXES_KEPT) return `${String(n).padStart(6)}\t`;
+  while (PREFIXES.length <= n) PREFIXES.push(`${String(PREFIXES.length).padStart(6)}\t`);
+  return PREFIXES[n];
 }
 
 function fileNotes(text: string, lossy: boolean): string {
@@ -156,14 +162,9 @@ function fileNotes(text: string, lossy: boolean): string {
   return notes.length === 0 ? "" : ` (${notes.join("; ")})`;
 }
 
-async function readBytes(
-  abs: string,
-  size: number,
-  ctx: ToolContext,
-  shown: string,
-): Promise<Uint8Array> {
+async function readBytes(abs: string, ctx: ToolContext, shown: string): Promise<Uint8Array> {
   try {
-    return await readFileBytes(abs, size, ctx.signal);
+    return (await readFileChecked(abs, "read", shown, ctx.signal)).bytes;
   } catch (err) {
     throwIfAborted(ctx.signal, "read", shown);
     if (err instanceof Deno.errors.NotFound) {

@@ -205,3 +205,18 @@ Deno.test("file_read reads through a symlink that stays inside the project", asy
   const result = await fileRead.run({ path: "alias.txt" }, ctx);
   assert.equal(result.text, "real.txt: 1 line\n     1\thello");
 });
+
+Deno.test("file_read takes a real U+FFFD for valid UTF-8 and counts multi-byte characters as bytes", async () => {
+  const wide = "é".repeat(1000); // 2,000 bytes a line: 200 lines pass the 256 KB cap.
+  await using project = await createTempProject({
+    "mark.txt": "a \uFFFD b\n",
+    "wide.txt": `${wide}\n`.repeat(200),
+  });
+  const ctx = await createTestContext(project.root);
+  const mark = await fileRead.run({ path: "mark.txt" }, ctx);
+  assert.equal(mark.text, "mark.txt: 1 line\n     1\ta \uFFFD b");
+  const wideRead = await fileRead.run({ path: "wide.txt" }, ctx);
+  assert.equal(wideRead.structured?.truncated, true);
+  assert.equal(wideRead.structured?.endLine, 130);
+  assert.ok(new TextEncoder().encode(wideRead.text).length < 260 * 1024);
+});

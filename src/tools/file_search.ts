@@ -1,11 +1,10 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { LoomError } from "../core/mod.ts";
-import { createCatalog } from "../workspace/mod.ts";
 import { defineTool, type ToolContext } from "./define.ts";
 import { capText } from "./_search_output.ts";
 import { listFilesRipgrep } from "./_rg.ts";
-import { createPathFilter } from "./_search_types.ts";
+import { createPathFilter, normalizeGlob } from "./_search_types.ts";
 import DESCRIPTION from "./file_search.md" with { type: "text" };
 
 const DEFAULT_LIMIT = 100;
@@ -62,26 +61,35 @@ export function createFileSearchTool(options: FileSearchOptions) {
         }
       };
       if (options.rgPath) {
-        const listed = await listFilesRipgrep(options.rgPath, {
+        const includeHidden = input.include_hidden ?? false;
+        const nameGlobs = rgNameFilter(patterns);
+        // rg lists a hidden file whose name matches a type (its directories are still skipped).
+        const hiddenName = nameGlobs && !includeHidden
+          ? (rel: string) => rel[rel.lastIndexOf("/") + 1] === "."
+          : () => false;
+        // Each path is matched and stat'ed as rg prints it, while rg goes on walking.
+        await listFilesRipgrep(options.rgPath, {
           root: ctx.guard.root,
           startRel,
-          includeHidden: input.include_hidden ?? false,
+          includeHidden,
           runner: ctx.runner,
           signal: ctx.signal,
+          nameGlobs,
+          onPath: (rel) => {
+            if (filter.file(local(rel)) && !hiddenName(rel) && !ctx.isReadDenied(rel)) {
+              add(rel, join(ctx.guard.root, rel));
+            }
+          },
         });
-        for (const rel of listed) {
-          if (filter.file(local(rel)) && !ctx.isReadDenied(rel)) {
-            add(rel, join(ctx.guard.root, rel));
-          }
-        }
       } else {
+        const { createCatalog } = await import("../workspace/catalog.ts");
         const catalog = createCatalog(ctx.guard.root, {
           includeHidden: input.include_hidden ?? false,
           isDenied: ctx.isReadDenied,
           keepDir: (rel) => filter.dir(local(rel)),
         });
-        for await (const entry of catalog.walk(startRel, { signal: ctx.signal })) {
-          if (filter.file(local(entry.rel))) add(entry.rel, entry.abs);
+        for await (const batch of catalog.walkBatches(startRel, { signal: ctx.signal })) {
+          for (const entry of batch) if (filter.file(local(entry.rel))) add(entry.rel, entry.abs);
         }
       }
       const shown = patterns.join(", ");
@@ -124,6 +132,24 @@ async function startDirectory(path: string | undefined, ctx: ToolContext): Promi
     );
   }
   return target.rel;
+}
+
+/** Globs in the subset where rg and picomatch agree (no classes, extglobs or escapes). */
+const PLAIN_GLOB = /^[\w.\-/*?{},]+$/;
+
+/**
+ * File-name globs that every match of `patterns` must satisfy (the last segment of each positive
+ * glob), for rg to pre-filter with so that it prints candidates, not every file; undefined when
+ * that would not narrow the listing or rg might read one differently: no positive glob, a
+ * last segment that matches anything or holds `**`, anything outside PLAIN_GLOB, nested, empty or
+ * slashed braces. Exclusions stay with the caller's matcher, which judges every path rg prints.
+ */
+export function rgNameFilter(patterns: string[]): string[] | undefined {
+  const globs = patterns.filter((p) => !p.startsWith("!")).map(normalizeGlob);
+  if (globs.length === 0 || !globs.every((g) => PLAIN_GLOB.test(g))) return undefined;
+  if (globs.some((g) => /\{[^}]*[{/]|\{,|,,|,\}|\{\}/.test(g))) return undefined;
+  const names = globs.map((g) => g.slice(g.lastIndexOf("/") + 1));
+  return names.every((n) => n !== "" && !n.includes("**") && !/^\**$/.test(n)) ? names : undefined;
 }
 
 function mtimeOf(abs: string): number {

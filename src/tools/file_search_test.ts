@@ -3,7 +3,7 @@ import { isLoomError } from "../core/mod.ts";
 import { createTempProject, type TempProject } from "../../tests/_lib/project.ts";
 import { createTestContext } from "../../tests/_lib/context.ts";
 import type { ToolContext } from "./define.ts";
-import { createFileSearchTool, fileSearch } from "./file_search.ts";
+import { createFileSearchTool, fileSearch, rgNameFilter } from "./file_search.ts";
 
 async function find(args: Record<string, unknown>, ctx: ToolContext) {
   return await fileSearch.run(fileSearch.input.parse(args), ctx);
@@ -144,6 +144,18 @@ Deno.test("file_search lists the same files, in the same order, with ripgrep as 
     { pattern: "*", path: "docs" },
     { pattern: "*.log" },
     { pattern: "*.ts", limit: 2 },
+    // Shapes rg pre-filters by file name (hidden names, ignored files and braces included).
+    { pattern: "*.ts", include_hidden: true },
+    { pattern: "*.{ts,md}" },
+    { pattern: ["*.log", "*.txt"] },
+    { pattern: "src/**/*.ts", include_hidden: true },
+    { pattern: "docs/*/*.txt" },
+    { pattern: "?.ts", path: "src" },
+    { pattern: "**/*.md", path: "docs" },
+    { pattern: ["*.ts", "!src/deep/**"] },
+    // Shapes listed in full and matched by picomatch alone.
+    { pattern: "[ab].ts" },
+    { pattern: "src/*" },
   ];
   for (const args of cases) {
     const builtin = await fileSearch.run(fileSearch.input.parse(args), ctx);
@@ -153,4 +165,24 @@ Deno.test("file_search lists the same files, in the same order, with ripgrep as 
   const all = await withRg.run(withRg.input.parse({ pattern: "**", include_hidden: true }), ctx);
   assert.ok(!all.text.includes("build/") && !all.text.includes("debug.log"), all.text);
   assert.ok(!all.text.includes("ignored.md") && all.text.includes("keep.log"), all.text);
+});
+
+Deno.test("file_search gives rg a file-name pre-filter only for globs both read alike", () => {
+  const table: [string[], string[] | undefined][] = [
+    [["*.py"], ["*.py"]],
+    [["packages/pkg3/**/*.md"], ["*.md"]],
+    [["/src/*.ts", "!*.d.ts"], ["*.ts"]],
+    [["*.{ts,tsx}", "*_test.go"], ["*.{ts,tsx}", "*_test.go"]],
+    [["!*.d.ts"], undefined], // No positive glob: nothing to narrow by.
+    [["src/**"], undefined], // Matches any name.
+    [["*"], undefined],
+    [["[ab].ts"], undefined], // Character classes: outside the common subset.
+    [["+(a|b).ts"], undefined], // Extglob.
+    [["*.{a,{b,c}}"], undefined], // Nested braces.
+    [["{src/x,lib}.ts"], undefined], // A slash inside braces.
+    [["*.py", "a\\*.ts"], undefined], // One unusable glob turns the pre-filter off.
+  ];
+  for (const [patterns, expected] of table) {
+    assert.deepEqual(rgNameFilter(patterns), expected, JSON.stringify(patterns));
+  }
 });

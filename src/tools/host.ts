@@ -1,7 +1,10 @@
+// Imports name files, not folders' mod.ts: a mod.ts re-exports modules that `loom tool` never
+// needs (the config schema, ignore files, the shell parser), and each one costs start-up time.
 import { join } from "node:path";
-import { loadConfig } from "../config/mod.ts";
-import type { DeepPartial, LoadedConfig, LoomConfig } from "../config/mod.ts";
-import { createPermissionEngine } from "../permissions/mod.ts";
+import { loadConfig } from "../config/load.ts";
+import type { LoadedConfig } from "../config/load.ts";
+import type { DeepPartial, LoomConfig } from "../config/schema.ts";
+import { createPermissionEngine } from "../permissions/engine.ts";
 import type { Asker } from "../permissions/types.ts";
 import {
   createDeferredRunner,
@@ -10,8 +13,9 @@ import {
   resolveSandbox,
 } from "../sandbox/mod.ts";
 import type { ResolvedSandbox } from "../sandbox/mod.ts";
-import { createPathGuard, ReadLedger } from "../workspace/mod.ts";
-import { createToolRegistry } from "./registry.ts";
+import { createPathGuard } from "../workspace/guard.ts";
+import { ReadLedger } from "../workspace/ledger.ts";
+import { loadToolRegistry, preloadTools } from "./loaders.ts";
 import type { ToolHost } from "./run.ts";
 import type { OpenGraph } from "./_decision_format.ts";
 import type { ProjectGraph } from "../graph/mod.ts";
@@ -27,6 +31,8 @@ export interface OpenHostOptions {
   implicitReads?: boolean;
   /** Stamped on decision-graph nodes made through this host. */
   sessionId?: string;
+  /** Load only these tools' modules (`loom tool NAME`); default: every tool, as listings need. */
+  tools?: readonly string[];
 }
 
 /** A ready tool host plus what was learned opening it (for doctor, trust and the MCP server). */
@@ -44,13 +50,13 @@ export interface OpenedHost {
 
 /** Loads config and rules, picks the sandbox, and builds the tool host for one project. */
 export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost> {
+  preloadTools(options.tools); // The tool modules load while the config is read.
   const guard = await createPathGuard(options.root);
-  const loaded = await loadConfig({
-    root: guard.root,
-    home: options.home,
-    env: options.env,
-    flags: options.flags,
-  });
+  // Independent lookups, started together.
+  const [loaded, rgPath] = await Promise.all([
+    loadConfig({ root: guard.root, home: options.home, env: options.env, flags: options.flags }),
+    options.env.LOOM_SEARCH_ENGINE === "builtin" ? null : findOnPath("rg", options.env),
+  ]);
   const { config, rules } = loaded;
   let resolved: Promise<ResolvedSandbox> | undefined;
   const sandbox = () =>
@@ -72,9 +78,6 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
     rules,
     root: guard.root,
   });
-  const rgPath = options.env.LOOM_SEARCH_ENGINE === "builtin"
-    ? null
-    : await findOnPath("rg", options.env);
   // SQLite loads only when a decision tool or resource first needs it, never at start-up.
   let project: Promise<ProjectGraph> | undefined;
   const graph: OpenGraph = async () => {
@@ -97,7 +100,7 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
     project?.then((p) => p.close(), () => {});
   };
   const host: ToolHost = {
-    tools: createToolRegistry({ rgPath, openGraph: graph }),
+    tools: await loadToolRegistry({ rgPath, openGraph: graph }, options.tools),
     permissions,
     ask: options.ask,
     context: {

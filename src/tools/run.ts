@@ -2,6 +2,7 @@ import { isLoomError } from "../core/mod.ts";
 import type { ErrorCode, PermissionRequest, ToolResult } from "../core/mod.ts";
 import type { Asker, Decision, PermissionEngine } from "../permissions/types.ts";
 import type { Tool, ToolContext } from "./define.ts";
+import { beginCall, endReuse } from "./_files.ts";
 
 /** What the host supplies to run tools: the registry, a context and the permission engine. */
 export interface ToolHost {
@@ -55,12 +56,17 @@ export async function runTool(
     signal: options.signal ?? host.context.signal,
     onProgress: options.onProgress ?? host.context.onProgress,
   };
+  beginCall(context);
   let request: PermissionRequest | undefined;
   let decision: Decision | undefined;
   try {
     request = await tool.permission(parsed.data, context);
     decision = await host.permissions.decide(request);
-    if (decision.action === "ask") decision = await resolveAsk(host, request, decision);
+    if (decision.action === "ask") {
+      // A person may answer much later: the run resolves its paths afresh.
+      endReuse(context);
+      decision = await resolveAsk(host, request, decision);
+    }
     if (decision.action === "deny") {
       return { ...failure("DENIED", denialText(name, decision)), decision, request };
     }

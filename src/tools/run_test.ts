@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { z } from "zod";
 import { LoomError } from "../core/mod.ts";
 import type { PermissionRequest } from "../core/mod.ts";
@@ -11,6 +12,8 @@ import { defineTool } from "./define.ts";
 import type { Tool } from "./define.ts";
 import { runTool } from "./run.ts";
 import type { ToolHost } from "./run.ts";
+import { fileEdit } from "./file_edit.ts";
+import { fileRead } from "./file_read.ts";
 
 /** A tool that records its runs and can fail on demand. */
 function createFakeWriteTool(runs: string[]): Tool {
@@ -117,4 +120,58 @@ Deno.test("runTool does not start a call whose signal is already aborted", async
   });
   assert.equal(outcome.code, "CANCELLED");
   assert.deepEqual(runs, []);
+});
+
+Deno.test("runTool resolves paths afresh after a person answers, so a symlink swapped in meanwhile is refused", async () => {
+  await using project = await createTempProject({ "sub/a.txt": "const mode = 'alpha';\n" });
+  const outside = await Deno.realPath(await Deno.makeTempDir({ prefix: "loom-outside-" }));
+  try {
+    await Deno.writeTextFile(join(outside, "a.txt"), "const mode = 'alpha';\n");
+    const permissions = createPermissionEngine({
+      permissions: defaultConfig().permissions,
+      rules: emptyRules(),
+      root: project.root,
+    });
+    const host: ToolHost = {
+      tools: new Map([["file_read", fileRead], ["file_edit", fileEdit]]),
+      context: await createTestContext(project.root),
+      permissions,
+      // While the person decides, the project's directory becomes a link to the same-named
+      // file outside: the edit was asked about inside the project and must not land outside.
+      ask: async () => {
+        await Deno.rename(project.path("sub"), project.path("sub_old"));
+        await Deno.symlink(outside, project.path("sub"));
+        return "once";
+      },
+    };
+    assert.equal((await runTool(host, "file_read", { path: "sub/a.txt" })).isError, undefined);
+    const edit = await runTool(host, "file_edit", {
+      path: "sub/a.txt",
+      edits: [{ old_string: "alpha", new_string: "beta" }],
+    });
+    assert.equal(edit.code, "OUTSIDE_PROJECT");
+    assert.equal(await Deno.readTextFile(join(outside, "a.txt")), "const mode = 'alpha';\n");
+    assert.deepEqual([...Deno.readDirSync(outside)].map((e) => e.name), ["a.txt"]);
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("runTool never reuses a path resolved by an earlier call", async () => {
+  await using project = await createTempProject({ "a.txt": "one\n" });
+  const permissions = createPermissionEngine({
+    permissions: defaultConfig().permissions,
+    rules: emptyRules(),
+    root: project.root,
+  });
+  const context = await createTestContext(project.root);
+  const host: ToolHost = { tools: new Map([["file_read", fileRead]]), context, permissions };
+  // Two calls on one host: the second sees the file's new content, not the first call's view.
+  assert.match((await runTool(host, "file_read", { path: "a.txt" })).text, /1\tone/);
+  await project.write("a.txt", "two\n");
+  assert.match((await runTool(host, "file_read", { path: "a.txt" })).text, /1\ttwo/);
+  // A missing file resolved by one call is found once created, by the next.
+  assert.equal((await runTool(host, "file_read", { path: "b.txt" })).code, "NOT_FOUND");
+  await project.write("b.txt", "here\n");
+  assert.match((await runTool(host, "file_read", { path: "b.txt" })).text, /1\there/);
 });

@@ -3,8 +3,10 @@
  *
  * Builds (once, cached in ~/.cache/loom or $LOOM_BENCH_DIR) a synthetic source tree of ≥50,000 files, then times
  * Loom's content_search and file_search against ripgrep on the same tree, side by side: through
- * the CLI (`deno run -A src/main.ts tool NAME JSON`) when src/main.ts exists, and in-process
- * with both engines (ripgrep-backed and built-in). Prints medians, ratios to rg and peak RSS.
+ * the CLI (`deno run -A --node-modules-dir=manual src/main.ts tool NAME JSON`, as `deno task loom`
+ * runs it) when src/main.ts exists, and in-process with both engines (ripgrep-backed and
+ * built-in). rg and the CLI runs are interleaved so that noise falls on both. Prints medians,
+ * ratios to rg (per case and their median over the cases) and peak RSS.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -147,48 +149,53 @@ const CASES: Case[] = [
 ];
 
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Runs a command `RUNS` times; median wall time in ms, plus peak RSS (MB) from /usr/bin/time. */
-async function timeCommand(argv: string[], cwd: string, env: Record<string, string> = {}) {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    const out = await new Deno.Command(argv[0], {
-      args: argv.slice(1),
-      cwd,
-      env,
-      stdout: "null",
-      stderr: "piped",
-    })
-      .output();
-    times.push(performance.now() - started);
-    if (out.code > 1) {
-      throw new Error(`${argv.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
-    }
+/** One thing to time: a command (argv and extra environment) or an in-process call. */
+type Subject = { argv: string[]; env?: Record<string, string> } | (() => Promise<unknown>);
+
+/** Runs a subject once: wall time in ms and, for a command (under /usr/bin/time), peak RSS in MB. */
+async function runOnce(subject: Subject, cwd: string): Promise<{ ms: number; rssMb: number }> {
+  const started = performance.now();
+  if (typeof subject === "function") {
+    await subject();
+    return { ms: performance.now() - started, rssMb: NaN };
   }
-  const measured = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "MAXRSS %M", ...argv],
+  const out = await new Deno.Command("/usr/bin/time", {
+    args: ["-f", "MAXRSS %M", ...subject.argv],
     cwd,
-    env,
+    env: subject.env ?? {},
     stdout: "null",
     stderr: "piped",
   }).output();
-  const rss = /MAXRSS (\d+)/.exec(new TextDecoder().decode(measured.stderr));
-  return { ms: median(times), rssMb: rss ? Number(rss[1]) / 1024 : NaN };
+  const ms = performance.now() - started;
+  const stderr = new TextDecoder().decode(out.stderr);
+  if (out.code > 1) throw new Error(`${subject.argv.join(" ")} failed: ${stderr}`);
+  const rss = /MAXRSS (\d+)/.exec(stderr);
+  return { ms, rssMb: rss ? Number(rss[1]) / 1024 : NaN };
 }
 
-async function timeInProcess(tool: Tool, args: Record<string, unknown>, ctx: ToolContext) {
-  const times: number[] = [];
+/**
+ * Runs the subjects `RUNS` times each, interleaved (a, b, c, a, b, c, ...) so that noise from
+ * other work on the machine falls on all of them alike; per subject: median ms, peak RSS in MB.
+ */
+async function timeInterleaved(subjects: Subject[], cwd: string) {
+  const times = subjects.map(() => [] as number[]);
+  const peaks = subjects.map(() => NaN);
   for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await tool.run(tool.input.parse(args), ctx);
-    times.push(performance.now() - started);
+    for (const [k, subject] of subjects.entries()) {
+      const { ms, rssMb } = await runOnce(subject, cwd);
+      times[k].push(ms);
+      peaks[k] = Number.isNaN(peaks[k]) ? rssMb : Math.max(peaks[k], rssMb);
+    }
   }
-  return median(times);
+  return subjects.map((_, k) => ({ ms: median(times[k]), rssMb: peaks[k] }));
 }
+
+const inProcess = (tool: Tool, args: Record<string, unknown>, ctx: ToolContext) => () =>
+  tool.run(tool.input.parse(args), ctx);
 
 function peakRssMb(): number {
   const status = Deno.readTextFileSync("/proc/self/status");
@@ -203,38 +210,51 @@ if (import.meta.main) {
   const mainTs = new URL("../../src/main.ts", import.meta.url).pathname;
   const hasCli = await Deno.stat(mainTs).then(() => true, () => false);
   const deno = Deno.execPath();
-  await timeCommand(["rg", "--files"], root); // Warm the page cache.
+  await runOnce({ argv: ["rg", "--files"] }, root); // Warm the page cache.
   const ctx = await createTestContext(root);
   const rgTool = createContentSearchTool({ rgPath: "rg" });
   const builtinTool = createContentSearchTool({ rgPath: null });
   const rgFiles = createFileSearchTool({ rgPath: "rg" });
-  console.log(`corpus: ${root} (${FILE_COUNT} files + 2000 ignored), median of ${RUNS} runs, ms`);
   console.log(
-    "case               rg   cli-rg  ratio  cli-bi  ratio  rss-rg rss-bi | in-rg  in-bi",
+    `corpus: ${root} (${FILE_COUNT} files + 2000 ignored), median of ${RUNS} interleaved runs, ms`,
   );
+  console.log(
+    "case                 rg   cli-rg  ratio  cli-bi  ratio  rss-rg rss-bi |  in-rg  ratio  in-bi  ratio",
+  );
+  const ratios: Record<string, number[]> = { cliRg: [], cliBi: [], inRg: [], inBi: [] };
+  let peakCli = 0;
   for (const c of CASES) {
-    const rg = await timeCommand(["rg", ...c.rg], root);
-    const json = JSON.stringify(c.args);
-    let cliRg = { ms: NaN, rssMb: NaN };
-    let cliBuiltin = { ms: NaN, rssMb: NaN };
-    if (hasCli) {
-      const cli = [deno, "run", "-A", mainTs, "tool", c.tool, json, "--project", root];
-      cliRg = await timeCommand(cli, root, { NO_COLOR: "1" });
-      cliBuiltin = await timeCommand(cli, root, { NO_COLOR: "1", LOOM_SEARCH_ENGINE: "builtin" });
-    }
-    const inRg = await timeInProcess(c.tool === "file_search" ? rgFiles : rgTool, c.args, ctx);
-    const inBuiltin = await timeInProcess(
-      c.tool === "file_search" ? fileSearch : builtinTool,
-      c.args,
-      ctx,
-    );
+    // The documented invocation (`deno task loom`, the installed shim).
+    const cli = [deno, "run", "-A", "--node-modules-dir=manual", mainTs, "tool", c.tool];
+    cli.push(JSON.stringify(c.args), "--project", root);
+    const none = () => Promise.resolve();
+    const [rg, cliRg, cliBuiltin, inRgRun, inBuiltinRun] = await timeInterleaved([
+      { argv: ["rg", ...c.rg] },
+      hasCli ? { argv: cli, env: { NO_COLOR: "1" } } : none,
+      hasCli ? { argv: cli, env: { NO_COLOR: "1", LOOM_SEARCH_ENGINE: "builtin" } } : none,
+      inProcess(c.tool === "file_search" ? rgFiles : rgTool, c.args, ctx),
+      inProcess(c.tool === "file_search" ? fileSearch : builtinTool, c.args, ctx),
+    ], root);
+    const inRg = inRgRun.ms;
+    const inBuiltin = inBuiltinRun.ms;
+    ratios.cliRg.push(cliRg.ms / rg.ms);
+    ratios.cliBi.push(cliBuiltin.ms / rg.ms);
+    ratios.inRg.push(inRg / rg.ms);
+    ratios.inBi.push(inBuiltin / rg.ms);
+    peakCli = Math.max(peakCli, cliRg.rssMb, cliBuiltin.rssMb);
     console.log(
       `${c.label.padEnd(16)} ${fmt(rg.ms)} ${fmt(cliRg.ms)} ${ratio(cliRg.ms, rg.ms)} ${
         fmt(cliBuiltin.ms)
       } ${ratio(cliBuiltin.ms, rg.ms)} ${fmt(cliRg.rssMb)} ${fmt(cliBuiltin.rssMb)} | ${
         fmt(inRg)
-      } ${fmt(inBuiltin)}`,
+      } ${ratio(inRg, rg.ms)} ${fmt(inBuiltin)} ${ratio(inBuiltin, rg.ms)}`,
     );
   }
+  const mid = (key: string) => `${median(ratios[key]).toFixed(2)}x`;
+  console.log(
+    `median ratio over the cases: cli-rg ${mid("cliRg")}, cli-builtin ${mid("cliBi")}, ` +
+      `in-process rg ${mid("inRg")}, in-process builtin ${mid("inBi")}`,
+  );
+  console.log(`peak RSS of one CLI call: ${peakCli.toFixed(0)} MB`);
   console.log(`peak RSS of this (in-process) bench: ${peakRssMb().toFixed(0)} MB`);
 }

@@ -70,7 +70,7 @@ export async function readDecisionResource(
 ): Promise<{ uri: string; mimeType: string; text: string }> {
   checkDecisionUri(uri);
   const graph = await openGraph(opened, uri);
-  const g = await import("../../graph/mod.ts");
+  const g = await loadGraph();
   const config = opened.loaded.config;
   switch (uri) {
     case "loom://decisions/context": {
@@ -186,7 +186,7 @@ export async function decisionBriefing(opened: OpenedHost): Promise<string> {
   } catch {
     return ""; // The prompt still works on a project whose database cannot open.
   }
-  const { listNodes } = await import("../../graph/mod.ts");
+  const { listNodes } = await loadGraph();
   const goals = listNodes(graph, { type: "goal", status: ["active", "pending"], limit: 10 });
   const rejected = listNodes(graph, { type: ["option", "action"], status: "rejected", limit: 10 });
   if (goals.length === 0 && rejected.length === 0) return "";
@@ -216,7 +216,7 @@ export async function decisionBriefing(opened: OpenedHost): Promise<string> {
 /** The pulse as a prompt: the report plus what to do about its gaps. */
 export async function pulsePromptText(opened: OpenedHost): Promise<string> {
   const graph = await openGraph(opened, "loom-pulse");
-  const g = await import("../../graph/mod.ts");
+  const g = await loadGraph();
   const pulse = g.computePulse(graph, { staleDays: opened.loaded.config.graph.stale_days });
   return [
     "Here is the pulse of this project's decision graph:",
@@ -250,4 +250,9 @@ function nodeRefOf(uri: string): string | null {
     return null;
   }
   return /^#?\d+$|^[0-9a-f-]{4,36}$/i.test(ref) ? ref : null;
+}
+
+/** The decision graph module, loaded on first use by a computed specifier (see serve.ts). */
+function loadGraph(): Promise<typeof import("../../graph/mod.ts")> {
+  return import(new URL("../../graph/mod.ts", import.meta.url).href);
 }

@@ -135,3 +135,15 @@ Deno.test("the SDK client completes its handshake against the early answer", asy
   assert.equal(client.getInstructions(), early.instructions);
   await client.close();
 });
+
+Deno.test("the stdio start-up path names no module in a literal import(), which Deno would prepare up front", async () => {
+  // A literal import("./x.ts") makes Deno load x.ts's whole graph (SDK, zod, tools) before the
+  // importing module runs: in `loom mcp`'s re-exec parent that cost ~35 ms of start-up.
+  for (const file of ["../../cli/mcp_cmd.ts", "./serve.ts", "./stdio.ts", "./handshake.ts"]) {
+    const source = (await Deno.readTextFile(new URL(file, import.meta.url)))
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/\/\/.*$/gm, "");
+    // `typeof import("./x.ts")` is a type and costs nothing at run time.
+    assert.doesNotMatch(source, /(?<!typeof )\bimport\(\s*["'`]/, file);
+  }
+});

@@ -17,8 +17,15 @@ export async function serveStdio(
   transport.answerInitializeEarly(options.version);
   await transport.start();
   await transport.firstLine();
-  const { createLoomServer } = await import("./server.ts");
-  const loom = createLoomServer({ useRoots: true, ...options });
+  // With the root already known, the project opens while the SDK loads (first use awaits it).
+  const project = options.project;
+  const early = project === undefined ? undefined : options.openHost(project);
+  early?.catch(() => {}); // A failure is reported where the host is first used.
+  const openHost = early === undefined
+    ? options.openHost
+    : (root: string) => root === project ? early : options.openHost(root);
+  const { createLoomServer } = await load<typeof import("./server.ts")>("./server.ts");
+  const loom = createLoomServer({ useRoots: true, ...options, openHost });
   // The SDK chains its own onclose onto the transport's in connect(); it calls start() again.
   await loom.server.connect(transport);
   options.stop?.then(() => transport.close());
@@ -45,8 +52,8 @@ export async function serveHttp(
   },
 ): Promise<HttpServing> {
   // Hono loads only for HTTP: stdio start-up stays small.
-  const { createMcpHttpApp } = await import("./http.ts");
-  const { createLoomServer } = await import("./server.ts");
+  const { createMcpHttpApp } = await load<typeof import("./http.ts")>("./http.ts");
+  const { createLoomServer } = await load<typeof import("./server.ts")>("./server.ts");
   let port = options.port;
   const http = createMcpHttpApp({
     createSession: () => createLoomServer({ ...options, useRoots: false }),
@@ -72,4 +79,13 @@ export async function serveHttp(
       await server.shutdown();
     },
   };
+}
+
+/**
+ * Loads a module on demand. The specifier is computed on purpose: a literal `import("./x.ts")`
+ * makes Deno prepare that module's whole graph (the SDK and the tools) before this module runs,
+ * which would delay the early `initialize` answer.
+ */
+function load<T>(path: string): Promise<T> {
+  return import(new URL(path, import.meta.url).href);
 }

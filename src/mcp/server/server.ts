@@ -16,7 +16,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from "./_sdk.ts";
-import type { LoggingLevel } from "./_sdk.ts";
+import type { LoggingLevel, McpTool } from "./_sdk.ts";
 import { callTool, createElicitingAsker, toMcpTool } from "./tools.ts";
 import { FILE_TEMPLATE, readResource, RESOURCES, watchedPathsOf } from "./resources.ts";
 import { ResourceSubscriptions } from "./subscriptions.ts";
@@ -123,10 +123,14 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
     );
   };
 
-  onRequest(ListToolsRequestSchema, async () => {
-    const { host } = await opened();
-    return { tools: [...host.tools.values()].map(toMcpTool) };
-  });
+  // One session has one host, whose registry never changes: its listing is made once (the JSON
+  // schemas of twelve tools take milliseconds to build).
+  let toolList: Promise<McpTool[]> | undefined;
+  onRequest(ListToolsRequestSchema, async () => ({
+    tools: await (toolList ??= opened().then(({ host }) =>
+      [...host.tools.values()].map(toMcpTool)
+    )),
+  }));
 
   onRequest(CallToolRequestSchema, async (request, extra) => {
     const { host } = await opened();

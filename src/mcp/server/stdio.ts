@@ -7,6 +7,8 @@ const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
 /** Replies up to this size are written synchronously: below a pipe's buffer, that never waits. */
 const SYNC_WRITE_BYTES = 64 * 1024;
+/** The reply buffer is kept between replies up to this size (only touched pages count in RSS). */
+const KEEP_BUFFER_BYTES = 1024 * 1024;
 
 /** Messages above this many bytes are refused (and skipped up to the next newline). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -14,6 +16,7 @@ export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** Where the transport reads and writes; the real process streams by default. */
 export interface LineStreams {
   readable: ReadableStream<Uint8Array>;
+  /** Writes one reply; `bytes` is reused once the promise settles, so copy it to keep it. */
   write(bytes: Uint8Array): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export class LineTransport implements Transport {
   #reader?: ReadableStreamDefaultReader<Uint8Array>;
   #closed = false;
   #encoder = new TextEncoder();
+  #buffer = new Uint8Array(64 * 1024);
   #decoder = new TextDecoder();
   /** Messages read before a listener was ready, in order. */
   #waiting: JSONRPCMessage[] = [];
@@ -91,9 +95,25 @@ export class LineTransport implements Transport {
       this.#answeredId = undefined;
       return this.#writing;
     }
-    const bytes = this.#encoder.encode(JSON.stringify(message) + "\n");
-    this.#writing = this.#writing.then(() => this.#streams.write(bytes));
+    const line = JSON.stringify(message) + "\n";
+    // Encoded when its turn comes, into one reused buffer: writes are serialised, so the buffer
+    // is free again by then. TextEncoder.encode allocates per call and cost ~90 µs on a 120 KB
+    // reply where encodeInto takes ~4 µs.
+    this.#writing = this.#writing.then(() => this.#streams.write(this.#encode(line)));
     return this.#writing;
+  }
+
+  /** `line` as UTF-8 in the shared buffer (valid until the next call). */
+  #encode(line: string): Uint8Array {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.#buffer.length < line.length * 3) {
+      this.#buffer = new Uint8Array(Math.max(line.length * 3, 2 * this.#buffer.length));
+    }
+    const { written } = this.#encoder.encodeInto(line, this.#buffer);
+    const bytes = this.#buffer.subarray(0, written);
+    // A one-off large reply does not keep its buffer: RSS stays small between large reads.
+    if (this.#buffer.length > KEEP_BUFFER_BYTES) this.#buffer = new Uint8Array(KEEP_BUFFER_BYTES);
+    return bytes;
   }
 
   /** Stops reading and reports the close once. */

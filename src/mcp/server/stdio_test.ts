@@ -56,3 +56,28 @@ Deno.test("LineTransport answers malformed JSON, non-JSON-RPC and oversized line
   ]);
   assert.deepEqual(received, [{ jsonrpc: "2.0", id: 2, method: "ping" }]);
 });
+
+Deno.test("LineTransport writes back-to-back replies intact and in order while a write is pending", async () => {
+  const written: string[] = [];
+  let wrote = Promise.withResolvers<() => void>();
+  const transport = new LineTransport({
+    readable: streamOf([]),
+    write: (bytes) => {
+      written.push(new TextDecoder().decode(bytes));
+      // A slow pipe: the next write may start only once the test releases this one.
+      const done = Promise.withResolvers<void>();
+      wrote.resolve(done.resolve);
+      return done.promise;
+    },
+  });
+  // Small replies share one reused buffer; the large one takes (and drops) its own.
+  const texts = ["a".repeat(1000), "é b", "x".repeat(400 * 1024), "c"];
+  const sends = texts.map((text, i) => transport.send({ jsonrpc: "2.0", id: i, result: { text } }));
+  for (let i = 0; i < texts.length; i++) {
+    const release = await wrote.promise;
+    wrote = Promise.withResolvers();
+    release();
+  }
+  await Promise.all(sends);
+  assert.deepEqual(written.map((line) => JSON.parse(line).result.text), texts);
+});
