@@ -135,6 +135,10 @@ Deno.test("LOOM.md shell rules wait for loom trust, and a changed file needs tru
   const call = ["tool", "shell", '{"command":"touch marker"}'];
   const before = await runLoom(call, { cwd: project.root, home });
   assert.equal(before.code, 1);
+  assert.match(
+    before.stderr,
+    /1 rule\(s\) in LOOM\.md \/ \.loom\.toml are not in force until you run 'loom trust'/,
+  );
   assert.equal(existsSync(project.path("marker")), false);
 
   const status = await runLoom(["trust", "--status"], { cwd: project.root, home });
@@ -224,4 +228,29 @@ Deno.test("loom doctor says which provider keys are set, never their values, and
   });
   assert.match(text.stdout, /keys +OPENAI_API_KEY set/);
   assert.ok(!text.stdout.includes(secret));
+});
+
+Deno.test("loom tool file_edit accepts the single-edit shape other agents use", async () => {
+  await using project = await createTempProject({ "app.ts": "let a = 1;\n" });
+  const run = await runLoom(
+    [
+      "tool",
+      "file_edit",
+      '{"file_path":"app.ts","old_string":"a = 1","new_string":"a = 2"}',
+      "--yes",
+    ],
+    { cwd: project.root, home: await tempHome() },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(await project.read("app.ts"), "let a = 2;\n");
+});
+
+Deno.test("an unknown tool name suggests the nearest one", async () => {
+  await using project = await createTempProject();
+  const run = await runLoom(["tool", "file_reed", "{}"], {
+    cwd: project.root,
+    home: await tempHome(),
+  });
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /no such tool; did you mean "file_read"\?/);
 });

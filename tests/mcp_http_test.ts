@@ -116,6 +116,12 @@ Deno.test(
     assert.equal(await post({ ...auth, Origin: "http://evil.example" }), 403);
     assert.equal(await post({}), 401);
     assert.equal(await post({ Authorization: "Bearer wrong-token" }), 401);
+    const refused = await fetch(server.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: init,
+    });
+    assert.match(await refused.text(), /\.loom\/mcp_token/);
     assert.equal(await post(auth, JSON.stringify({ pad: "x".repeat(5 * 1024 * 1024) })), 413);
     assert.equal(await post({ ...auth, Origin: `http://127.0.0.1:${port}` }), 200);
     // The token came from the environment: nothing was written to the project.

@@ -275,3 +275,13 @@ Deno.test(
     );
   },
 );
+
+Deno.test("loom mcp reports config warnings on stderr, never on the protocol stream", async () => {
+  await using project = await createTempProject({ ".loom.toml": "[shell]\ntimeout_secs = 5\n" });
+  await using home = await createTempHome();
+  await using s = await connectStdio(project.root, home.path);
+  const line = await s.waitForStderr(/warning: .*timeout_secs/);
+  assert.match(line, /\.loom\.toml/);
+  const tools = await s.client.listTools();
+  assert.ok(tools.tools.length > 0);
+});

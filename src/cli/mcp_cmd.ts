@@ -101,12 +101,15 @@ async function serve(deps: McpCommandDeps, root: string, port: number): Promise<
   }
   const openHost = async (dir: string): Promise<OpenedHost> => {
     const { openToolHost } = await load<typeof import("../tools/host.ts")>("../tools/host.ts");
-    return await openToolHost({
+    const opened = await openToolHost({
       root: dir,
       home: deps.home,
       env,
       flags: args.yes ? { permissions: { auto_approve: true } } : undefined,
     });
+    // stderr only: stdout carries the protocol. A misspelt key must not pass in silence.
+    for (const warning of opened.loaded.warnings) err(`loom mcp: warning: ${warning}\n`);
+    return opened;
   };
   const log = (text: string) => err(text.endsWith("\n") ? text : text + "\n");
   if (!args.http) {

@@ -38,6 +38,11 @@ export interface ToolSpec<Input, Ctx> {
   name: string;
   description: string;
   input: z.ZodType<Input>;
+  /**
+   * Rewrites well-known foreign call shapes into this tool's own before validation (e.g. a
+   * Claude Code style `{file_path, old_string, new_string}` edit). Never widens what is allowed.
+   */
+  normalize?(raw: unknown): unknown;
   /** The shape of `structured` on success; MCP lists it as the tool's outputSchema. */
   output?: z.ZodType;
   annotations: ToolAnnotations;

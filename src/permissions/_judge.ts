@@ -26,6 +26,7 @@ export interface State {
   grants: Set<string>;
   root: string;
   configSource: string;
+  autoApproveSource: string;
 }
 
 /** deny rules, then ask rules, then a session grant, then allow rules, then the default. */
@@ -73,7 +74,7 @@ export function judge(unit: Unit, state: State): Verdict {
       unit,
       action: "allow",
       rule: "auto_approve",
-      source: `${state.configSource} permissions.auto_approve`,
+      source: state.autoApproveSource,
       why: "matches no rule, and auto_approve allows it",
       isDefault: true,
     };

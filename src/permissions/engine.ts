@@ -23,6 +23,8 @@ export interface PermissionEngineOptions {
   trusted?: boolean;
   /** How config rules are named in explanations (default `.loom.toml`). */
   configSource?: string;
+  /** Where auto_approve came from, for explanations (default `<configSource> permissions.auto_approve`). */
+  autoApproveSource?: string;
 }
 
 /** The full account of one decision, for explain. */
@@ -46,8 +48,10 @@ export function createPermissionEngine(options: PermissionEngineOptions): Permis
   const grants = new Set<string>();
   const root = options.root.replaceAll("\\", "/").replace(/\/+$/, "") || "/";
 
+  const autoApproveSource = options.autoApproveSource ??
+    `${configSource} permissions.auto_approve`;
   const evaluate = (request: PermissionRequest): Evaluation =>
-    evaluateRequest(request, { set, autoApprove, grants, root, configSource });
+    evaluateRequest(request, { set, autoApprove, grants, root, configSource, autoApproveSource });
 
   return {
     async decide(request) {

@@ -266,3 +266,24 @@ Deno.test("isReadDenied answers for walkers from an engine or from bare rules", 
   assert.equal(engine.isReadDenied("logs/a", "content_search"), true);
   assert.equal(engine.isReadDenied("logs/a"), false);
 });
+
+Deno.test("an approval that came from --yes is named as such, not as a config file's setting", async () => {
+  const engine = createPermissionEngine({
+    permissions: { auto_approve: true, allow: [], ask: [], deny: [] },
+    rules: emptyRules(),
+    root: ROOT,
+    autoApproveSource: "--yes",
+  });
+  const decision = await engine.decide(write("src/a.ts"));
+  assert.equal(decision.action, "allow");
+  assert.equal(decision.source, "--yes");
+  const fromFile = createPermissionEngine({
+    permissions: { auto_approve: true, allow: [], ask: [], deny: [] },
+    rules: emptyRules(),
+    root: ROOT,
+  });
+  assert.equal(
+    (await fromFile.decide(write("src/a.ts"))).source,
+    ".loom.toml permissions.auto_approve",
+  );
+});

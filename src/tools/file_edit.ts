@@ -59,6 +59,7 @@ export const fileEdit = defineTool({
       "Lines removed (absent when the diff was too large)",
     ),
   }),
+  normalize: toEditsShape,
   annotations: {
     title: "Edit file",
     readOnlyHint: false,
@@ -214,4 +215,25 @@ function validate(edit: Edit, which: string, shown: string): void {
 /** "old_string", or "old_string of edit 2" when there are several edits. */
 function label(index: number, count: number): string {
   return count === 1 ? "old_string" : `old_string of edit ${index + 1}`;
+}
+
+/**
+ * Accepts the single-edit shape other agents use (`{file_path | path, old_string, new_string,
+ * replace_all}`) as one entry of `edits`; anything else passes through untouched to validation.
+ */
+export function toEditsShape(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
+  const { file_path, old_string, new_string, replace_all, ...rest } = raw as Record<
+    string,
+    unknown
+  >;
+  if ("edits" in rest || old_string === undefined) {
+    return file_path !== undefined && rest.path === undefined
+      ? { ...rest, path: file_path, ...(old_string === undefined ? {} : { old_string }) }
+      : raw;
+  }
+  const edit = replace_all === undefined
+    ? { old_string, new_string }
+    : { old_string, new_string, replace_all };
+  return { ...rest, path: rest.path ?? file_path, edits: [edit] };
 }

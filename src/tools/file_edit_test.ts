@@ -258,3 +258,18 @@ Deno.test("file_edit judges freshness right for a file read long before, after m
   );
   assert.equal(await project.read("b.txt"), "omega\n");
 });
+
+Deno.test("file_edit takes the single-edit shape other agents send ({file_path, old_string, new_string})", async () => {
+  const { toEditsShape } = await import("./file_edit.ts");
+  assert.deepEqual(
+    toEditsShape({ file_path: "a.ts", old_string: "x", new_string: "y", replace_all: true }),
+    { path: "a.ts", edits: [{ old_string: "x", new_string: "y", replace_all: true }] },
+  );
+  assert.deepEqual(toEditsShape({ path: "a.ts", old_string: "x", new_string: "y" }), {
+    path: "a.ts",
+    edits: [{ old_string: "x", new_string: "y" }],
+  });
+  const native = { path: "a.ts", edits: [{ old_string: "x", new_string: "y" }] };
+  assert.equal(toEditsShape(native), native);
+  assert.deepEqual(toEditsShape({ file_path: "a.ts", edits: [] }), { path: "a.ts", edits: [] });
+});

@@ -77,6 +77,7 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
     permissions: config.permissions,
     rules,
     root: guard.root,
+    autoApproveSource: options.flags?.permissions?.auto_approve ? "--yes" : undefined,
   });
   // SQLite loads only when a decision tool or resource first needs it, never at start-up.
   let project: Promise<ProjectGraph> | undefined;
@@ -103,6 +104,7 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
     tools: await loadToolRegistry({ rgPath, openGraph: graph }, options.tools),
     permissions,
     ask: options.ask,
+    trustPending: loaded.trust.trusted ? [] : loaded.trust.pending,
     context: {
       guard,
       ledger: new ReadLedger({ implicitReads: options.implicitReads }),

@@ -3,6 +3,7 @@ import type { ErrorCode, PermissionRequest, ToolResult } from "../core/mod.ts";
 import type { Asker, Decision, PermissionEngine } from "../permissions/types.ts";
 import type { Tool, ToolContext } from "./define.ts";
 import { beginCall, endReuse } from "./_files.ts";
+import { distance } from "fastest-levenshtein";
 
 /** What the host supplies to run tools: the registry, a context and the permission engine. */
 export interface ToolHost {
@@ -11,6 +12,8 @@ export interface ToolHost {
   permissions: PermissionEngine;
   /** Asks a person; absent where nobody can answer, and then `ask` means deny. */
   ask?: Asker;
+  /** Rules from LOOM.md / .loom.toml not in force until `loom trust`: named when a call is denied. */
+  trustPending?: readonly string[];
 }
 
 /** A finished call: the result plus why it ended the way it did. */
@@ -39,11 +42,8 @@ export async function runTool(
   options: RunToolOptions = {},
 ): Promise<ToolOutcome> {
   const tool = host.tools.get(name);
-  if (!tool) {
-    const known = [...host.tools.keys()].join(", ");
-    return failure("USAGE", `Cannot run "${name}": no such tool; the tools are ${known}`);
-  }
-  const parsed = tool.input.safeParse(args ?? {});
+  if (!tool) return failure("USAGE", unknownToolText(name, [...host.tools.keys()]));
+  const parsed = tool.input.safeParse(tool.normalize ? tool.normalize(args ?? {}) : args ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join(".") : "arguments";
@@ -68,7 +68,8 @@ export async function runTool(
       decision = await resolveAsk(host, request, decision);
     }
     if (decision.action === "deny") {
-      return { ...failure("DENIED", denialText(name, decision)), decision, request };
+      const text = denialText(name, decision) + trustText(host.trustPending);
+      return { ...failure("DENIED", text), decision, request };
     }
     if (context.signal.aborted) return failure("CANCELLED", `Cannot run "${name}": cancelled`);
     const result = await tool.run(parsed.data, context);
@@ -110,6 +111,21 @@ function denialText(name: string, decision: Decision): string {
   const rule = decision.rule ? ` (rule: ${decision.rule}, from ${decision.source})` : "";
   const fix = decision.suggestion ? `; to allow it, ${decision.suggestion}` : "";
   return `Cannot run "${name}": denied: ${decision.reason}${rule}${fix}`;
+}
+
+function unknownToolText(name: string, known: string[]): string {
+  const near = known
+    .map((candidate) => ({ candidate, d: distance(name.toLowerCase(), candidate) }))
+    .filter(({ d }) => d <= Math.max(2, Math.floor(name.length / 3)))
+    .sort((a, b) => a.d - b.d)[0];
+  const hint = near ? `; did you mean "${near.candidate}"?` : ".";
+  return `Cannot run "${name}": no such tool${hint} The tools are ${known.join(", ")}`;
+}
+
+function trustText(pending: readonly string[] | undefined): string {
+  if (!pending || pending.length === 0) return "";
+  return `. Note: ${pending.length} rule(s) in LOOM.md / .loom.toml are not in force until ` +
+    `you run 'loom trust' (see 'loom trust --status')`;
 }
 
 function failure(code: ErrorCode, text: string): ToolOutcome {

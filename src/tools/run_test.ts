@@ -65,7 +65,7 @@ Deno.test("runTool turns unknown tools and invalid arguments into USAGE outcomes
   const { host } = await createHost(project.root, runs, ["once"]);
   const unknown = await runTool(host, "nope", {});
   assert.equal(unknown.code, "USAGE");
-  assert.match(unknown.text, /no such tool; the tools are fake_write/);
+  assert.match(unknown.text, /no such tool\. The tools are fake_write/);
   const invalid = await runTool(host, "fake_write", { path: 3 });
   assert.equal(invalid.code, "USAGE");
   assert.match(invalid.text, /path:/);

@@ -60,11 +60,20 @@ export function createMcpHttpApp(options: McpHttpOptions): McpHttpApp {
     "*",
     bearerAuth({
       token: options.token,
-      noAuthenticationHeader: { message: jsonRpcBody("Unauthorized: a bearer token is required") },
+      noAuthenticationHeader: {
+        message: jsonRpcBody(
+          "Unauthorized: a bearer token is required; send 'Authorization: Bearer <token>' with " +
+            "the token 'loom mcp --http' printed (kept in .loom/mcp_token, or LOOM_MCP_TOKEN)",
+        ),
+      },
       invalidAuthenticationHeader: {
         message: jsonRpcBody("Unauthorized: malformed Authorization header"),
       },
-      invalidToken: { message: jsonRpcBody("Unauthorized: wrong token") },
+      invalidToken: {
+        message: jsonRpcBody(
+          "Unauthorized: wrong token; use the one in the project's .loom/mcp_token (or LOOM_MCP_TOKEN)",
+        ),
+      },
     }),
   );
   app.use(
