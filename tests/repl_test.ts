@@ -230,6 +230,99 @@ Deno.test("/model switches provider mid-session and /undo restores the last turn
   assert.equal(await pty.waitForExit(), 0);
 });
 
+Deno.test("/undo reverts a shell command's changes: a modified, a deleted and a created file", async () => {
+  await using llm = await startFakeLlm({
+    fallback: scriptedAgent([
+      reply.toolCall("shell", {
+        command: "echo changed > mod.txt; rm del.txt; mkdir -p gen; echo new > gen/add.txt",
+      }),
+      reply.text("Done with the shell."),
+    ]),
+  });
+  await using project = await createTempProject(
+    { "mod.txt": "original\n", "del.txt": "keep me\n", "same.txt": "same\n" },
+    { git: true },
+  );
+  const head = await project.git("rev-parse", "HEAD");
+  await using pty = await loom(project, llm, ["--yes"]);
+  await pty.waitFor(/›/);
+  await ask(pty, "change files with the shell", 1);
+  assert.equal(await project.read("mod.txt"), "changed\n");
+  await assert.rejects(Deno.stat(project.path("del.txt")), Deno.errors.NotFound);
+  assert.equal(await project.read("gen/add.txt"), "new\n");
+
+  await pty.type("/undo");
+  await pty.keys("Enter");
+  await pty.waitFor(/Undone: restored del\.txt, restored mod\.txt, removed gen\/add\.txt/);
+  assert.equal(await project.read("mod.txt"), "original\n");
+  assert.equal(await project.read("del.txt"), "keep me\n");
+  assert.equal(await project.read("same.txt"), "same\n");
+  await assert.rejects(Deno.stat(project.path("gen")), Deno.errors.NotFound);
+  assert.equal(await project.git("rev-parse", "HEAD"), head, "HEAD did not move");
+  assert.equal(await project.git("status", "--porcelain"), "", "the index is as it was");
+  await pty.keys("C-d");
+  assert.equal(await pty.waitForExit(), 0);
+});
+
+Deno.test("/undo in a project without git still reverts file tool edits and says what it missed", async () => {
+  await using llm = await startFakeLlm({
+    fallback: scriptedAgent([
+      reply.toolCall("file_read", { path: "a.txt" }),
+      reply.toolCalls([
+        {
+          name: "file_edit",
+          input: { path: "a.txt", edits: [{ old_string: "one", new_string: "two" }] },
+        },
+        { name: "file_write", input: { path: "b.txt", content: "new\n" } },
+      ]),
+      reply.text("Edited."),
+    ]),
+  });
+  await using project = await createTempProject({ "a.txt": "one\n" });
+  await using pty = await loom(project, llm, ["--yes"]);
+  await pty.waitFor(/›/);
+  await ask(pty, "edit a.txt", 1);
+  assert.equal(await project.read("a.txt"), "two\n");
+  await pty.type("/undo");
+  await pty.keys("Enter");
+  await pty.waitFor(/Undone: restored a\.txt, removed b\.txt\n.*not a git repository/);
+  assert.equal(await project.read("a.txt"), "one\n");
+  await assert.rejects(Deno.stat(project.path("b.txt")), Deno.errors.NotFound);
+  await pty.keys("C-d");
+  assert.equal(await pty.waitForExit(), 0);
+});
+
+Deno.test("keys typed while a turn runs are not echoed over its output, and wait for the next prompt", async () => {
+  await using llm = await startFakeLlm({
+    fallback: scriptedAgent([
+      reply.toolCall("shell", {
+        command: "echo started > started.txt; while [ ! -e go.txt ]; do sleep 0.02; done",
+      }),
+      reply.text("Finished waiting."),
+    ]),
+  });
+  await using project = await createTempProject({}, { git: true });
+  await using pty = await loom(project, llm, ["--yes"]);
+  await pty.waitFor(/›/);
+  await pty.type("wait for go");
+  await pty.keys("Enter");
+  await waitForFile(project.path("started.txt"));
+  // The spinner redraws its line and would wipe an echo off the screen: ask the terminal itself.
+  const tty = await Deno.readLink(`/proc/${await findLoomPid(project.root)}/fd/0`);
+  const mode = await sttyMode(tty);
+  assert.match(mode, /(^|\s)-echo(\s|$)/, "keys are not echoed");
+  assert.match(mode, /(^|\s)isig(\s|$)/, "Ctrl-C still raises SIGINT");
+  await pty.type("zzqq");
+  await project.write("go.txt", "");
+  const screen = await waitCount(pty, / out · /, 1);
+  const turn = screen.slice(screen.indexOf("wait for go"), screen.search(/ out · /));
+  assert.doesNotMatch(turn, /zzqq/, "nothing was echoed during the turn");
+  await pty.waitFor(/Finished waiting\.[\s\S]*› zzqq/);
+  await pty.keys("C-u");
+  await pty.keys("C-d");
+  assert.equal(await pty.waitForExit(), 0);
+});
+
 Deno.test("/compact summarises the conversation and the next turn sees the summary", async () => {
   await using llm = await startFakeLlm({
     fallback: scriptedAgent(
@@ -291,6 +384,13 @@ Deno.test("a killed REPL loses nothing: --resume offers a pick list and the sess
   await second.keys("C-d");
   assert.equal(await second.waitForExit(), 0);
 });
+
+/** The settings of a terminal device, as `stty -a` prints them. */
+async function sttyMode(tty: string): Promise<string> {
+  const out = await new Deno.Command("stty", { args: ["-F", tty, "-a"], stdout: "piped" }).output();
+  assert.ok(out.success, `stty -F ${tty} failed`);
+  return new TextDecoder().decode(out.stdout);
+}
 
 /** Live processes running `sleep SECONDS`. */
 async function sleepers(seconds: string): Promise<number[]> {

@@ -39,6 +39,8 @@ export interface AgentSetupOptions {
   session?: { resume?: string; continueLatest?: boolean };
   /** Answers permission questions inline; absent: a call that would ask is denied. */
   ask?: InlineAsker;
+  /** Snapshot the whole working tree before each turn's first change, for /undo (the REPL). */
+  undoTree?: boolean;
   /** Hears warnings (config problems such as unknown keys, an unknown model running on defaults). */
   onWarning?: (message: string) => void;
 }
@@ -125,7 +127,7 @@ export async function openAgentSetup(options: AgentSetupOptions): Promise<AgentS
   let current = main;
   const weakId = config.model.weak ?? modelId;
   const weak = weakId === modelId ? main : model(weakId);
-  const checkpoints = createCheckpoints();
+  const checkpoints = createCheckpoints({ tree: options.undoTree ?? false });
   const grants: Grant[] = [];
   const tools = checkpoints.wrap(opened.host.tools) as Map<string, Tool>;
   tools.set(

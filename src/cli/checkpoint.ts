@@ -1,12 +1,28 @@
-// Per-turn checkpoints for /undo: before a turn's first write to a file, its original bytes (or
-// its absence) are kept; undo puts every file of the last turn that wrote back as it was. The
-// same wrapper remembers each write's diff for display, and each call's arguments for the
+// Per-turn checkpoints for /undo. Before a turn's first call that may change files (file_write,
+// file_edit, shell, a mutating git operation, any tool not marked read-only) the whole working
+// tree is snapshotted through git (checkpoint_tree.ts); undo puts every file back and removes
+// the files the turn added, whichever tool did it. Outside git, and for ignored files, the
+// original bytes of each file a file tool writes are kept as well, and undo falls back on them.
+// The same wrapper remembers each write's diff for display, and each call's arguments for the
 // permission prompt.
 import { createTwoFilesPatch } from "diff";
+import { isLoomError } from "../core/mod.ts";
 import type { Tool, ToolContext } from "../tools/define.ts";
+import { isReadOnlyGitInput } from "../tools/git_runner.ts";
+import {
+  restoreTree,
+  snapshotTree,
+  TREE_LIMITS,
+  type TreeLimits,
+  type TreeRestore,
+  type TreeSnapshot,
+} from "./checkpoint_tree.ts";
 
-/** The tools whose writes are checkpointed (shell and git changes are not tracked). */
+/** The tools whose writes also keep each file's original bytes. */
 export const WRITING_TOOLS: readonly string[] = ["file_write", "file_edit"];
+
+/** Tools that are not read-only but never change project files (the graph lives in .loom/). */
+const NO_FILE_CHANGES = new Set(["decision_log"]);
 
 /** One file as it was before the turn: its bytes, or null when the turn created it. */
 interface Original {
@@ -15,25 +31,52 @@ interface Original {
   bytes: Uint8Array | null;
 }
 
-/** What an undo did. */
+/** One turn's checkpoint. */
+interface Turn {
+  originals: Map<string, Original>;
+  tree?: TreeSnapshot;
+  /** Why no tree snapshot was taken (not a repository, too large, ...). */
+  skipped?: string;
+  taking?: Promise<void>;
+}
+
+/** What an undo did, and what it could not do. */
 export interface UndoResult {
   restored: string[];
   removed: string[];
+  /** Files that could not be put back, each with the reason in brackets. */
+  failed: string[];
+  /** Limits of this undo, in sentences (e.g. the tree was too large to snapshot). */
+  notes: string[];
 }
+
+/** An undo, or nothing left to undo (with why checkpoints were limited, when they were). */
+export type UndoOutcome = UndoResult | { none: true; why?: string };
 
 /** Checkpoints per turn, diffs per write, arguments per permission check. */
 export interface Checkpoints {
-  /** Starts a new turn; its first write to each file records the original. */
+  /** Starts a new turn; its first file-changing call takes the checkpoint. */
   begin(): void;
-  /** Wraps the writing tools of `tools` (others pass through, only recording their arguments). */
+  /** Wraps `tools` so file-changing calls checkpoint first (all record their arguments). */
   wrap(tools: ReadonlyMap<string, Tool>): Map<string, Tool>;
-  /** Reverts the most recent turn that wrote files; undefined when none is left. */
-  undo(): Promise<UndoResult | undefined>;
+  /** Reverts the most recent turn that changed files (the files of `ctx`'s project). */
+  undo(ctx: ToolContext): Promise<UndoOutcome>;
   /** The unified diff of the latest write to `path` (as the call named it), taken once. */
   takeDiff(path: string): string | undefined;
   /** The arguments of the latest permission check by `tool`. */
   lastInput(tool: string): Record<string, unknown> | undefined;
 }
+
+/** Whether to snapshot the tree (the REPL does; one-shot runs cannot undo); for tests, limits. */
+export interface CheckpointOptions {
+  /** Snapshot the whole tree through git (default true); false keeps only file tools' bytes. */
+  tree?: boolean;
+  now?: () => number;
+  limits?: TreeLimits;
+}
+
+const MAX_TURNS = 20;
+const decoder = new TextDecoder();
 
 async function readOrNull(abs: string): Promise<Uint8Array | null> {
   try {
@@ -44,35 +87,58 @@ async function readOrNull(abs: string): Promise<Uint8Array | null> {
   }
 }
 
-const decoder = new TextDecoder();
+/** True when a call of `tool` with `input` may change files in the project. */
+export function changesFiles(tool: Tool, input: unknown): boolean {
+  if (tool.name === "git") return !isReadOnlyGitInput(input as never);
+  if (NO_FILE_CHANGES.has(tool.name)) return false;
+  return !tool.annotations.readOnlyHint;
+}
 
 /** Creates an empty checkpoint stack. */
-export function createCheckpoints(): Checkpoints {
-  const turns: Map<string, Original>[] = [];
+export function createCheckpoints(options: CheckpointOptions = {}): Checkpoints {
+  const now = options.now ?? (() => Date.now());
+  const limits = options.limits ?? TREE_LIMITS;
+  const trees = options.tree ?? true;
+  const turns: Turn[] = [];
   const diffs = new Map<string, string>();
   const inputs = new Map<string, Record<string, unknown>>();
+  /** The latest snapshot: its stat data spares hashing files that did not change since. */
+  let latest: TreeSnapshot | undefined;
+
+  const checkpoint = async (turn: Turn, ctx: ToolContext) => {
+    if (turn.tree || turn.skipped) return;
+    turn.taking ??= (async () => {
+      ctx.onProgress?.({ progress: 0, message: "checkpointing the working tree for /undo" });
+      const outcome = await snapshotTree(ctx, { previous: latest, now, limits });
+      if ("snapshot" in outcome) latest = turn.tree = outcome.snapshot;
+      else turn.skipped = outcome.skipped;
+    })().finally(() => turn.taking = undefined);
+    await turn.taking;
+  };
 
   const wrapOne = (tool: Tool): Tool => {
-    const writes = WRITING_TOOLS.includes(tool.name);
+    const keepsBytes = WRITING_TOOLS.includes(tool.name);
     return {
       ...tool,
       permission(input, ctx) {
         inputs.set(tool.name, input as Record<string, unknown>);
         return tool.permission(input, ctx);
       },
-      run: !writes ? (input, ctx) => tool.run(input, ctx) : async (input, ctx: ToolContext) => {
+      async run(input, ctx: ToolContext) {
+        const turn = turns.at(-1);
+        if (turn && trees && changesFiles(tool, input)) await checkpoint(turn, ctx);
+        if (!keepsBytes) return await tool.run(input, ctx);
         const path = String((input as { path?: unknown }).path ?? "");
         const { abs, rel } = await ctx.guard.resolveForWrite(path);
         const before = await readOrNull(abs);
-        const turn = turns.at(-1);
-        if (turn && !turn.has(abs)) turn.set(abs, { abs, rel, bytes: before });
+        if (turn && !turn.originals.has(abs)) turn.originals.set(abs, { abs, rel, bytes: before });
         const result = await tool.run(input, ctx);
         if (!result.isError) {
           const after = await readOrNull(abs);
           const old = before ? decoder.decode(before) : "";
-          const now = after ? decoder.decode(after) : "";
-          if (old !== now) {
-            diffs.set(path, createTwoFilesPatch(rel, rel, old, now, "", "", { context: 3 }));
+          const current = after ? decoder.decode(after) : "";
+          if (old !== current) {
+            diffs.set(path, createTwoFilesPatch(rel, rel, old, current, "", "", { context: 3 }));
           }
         }
         return result;
@@ -82,29 +148,22 @@ export function createCheckpoints(): Checkpoints {
 
   return {
     begin() {
-      turns.push(new Map());
-      if (turns.length > 50) turns.shift();
+      turns.push({ originals: new Map() });
+      if (turns.length > MAX_TURNS) turns.shift();
     },
     wrap: (tools) => new Map([...tools].map(([name, tool]) => [name, wrapOne(tool)])),
-    async undo() {
+    async undo(ctx) {
+      let why: string | undefined;
       while (turns.length > 0) {
         const turn = turns.pop()!;
-        if (turn.size === 0) continue;
-        const result: UndoResult = { restored: [], removed: [] };
-        for (const original of turn.values()) {
-          if (original.bytes === null) {
-            await Deno.remove(original.abs).catch((err) => {
-              if (!(err instanceof Deno.errors.NotFound)) throw err;
-            });
-            result.removed.push(original.rel);
-          } else {
-            await Deno.writeFile(original.abs, original.bytes);
-            result.restored.push(original.rel);
-          }
+        why ??= turn.skipped;
+        if (!turn.tree && turn.originals.size === 0) continue;
+        const result = await undoTurn(ctx, turn);
+        if (result.restored.length + result.removed.length + result.failed.length > 0) {
+          return result;
         }
-        return result;
       }
-      return undefined;
+      return { none: true, ...(why ? { why } : {}) };
     },
     takeDiff(path) {
       const diff = diffs.get(path);
@@ -113,4 +172,50 @@ export function createCheckpoints(): Checkpoints {
     },
     lastInput: (tool) => inputs.get(tool),
   };
+}
+
+/** Restores one turn: its tree snapshot when there is one, then the bytes git did not cover. */
+async function undoTurn(ctx: ToolContext, turn: Turn): Promise<UndoResult> {
+  const result: UndoResult = { restored: [], removed: [], failed: [], notes: [] };
+  let tree: TreeRestore | undefined;
+  if (turn.tree) {
+    try {
+      tree = await restoreTree(ctx, turn.tree);
+      result.restored.push(...tree.restored);
+      result.removed.push(...tree.removed);
+      result.failed.push(...tree.failed);
+    } catch (err) {
+      if (!isLoomError(err) || err.code === "CANCELLED") throw err;
+      result.notes.push(
+        `The checkpoint could not be read back (${err.message}); only changes made with file_write and file_edit were reverted`,
+      );
+    }
+  } else if (turn.skipped) {
+    result.notes.push(
+      `No checkpoint of the whole tree was taken (${turn.skipped}); only changes made with file_write and file_edit were reverted`,
+    );
+  }
+  for (const original of turn.originals.values()) {
+    // Files git lists were handled above; this covers ignored files (and everything outside git).
+    if (tree && (turn.tree!.entries.has(original.rel) || tree.seen.has(original.rel))) continue;
+    try {
+      if (original.bytes === null) {
+        await Deno.remove(original.abs);
+        result.removed.push(original.rel);
+      } else {
+        const now = await readOrNull(original.abs);
+        if (now && equalBytes(now, original.bytes)) continue;
+        await Deno.writeFile(original.abs, original.bytes);
+        result.restored.push(original.rel);
+      }
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) continue;
+      result.failed.push(`${original.rel} (${err instanceof Error ? err.message : err})`);
+    }
+  }
+  return result;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

@@ -36,6 +36,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   let view: TurnView | undefined;
   const setup = await openAgentSetup({
     ...options.setup,
+    undoTree: true,
     ask: (request, decision, input) => {
       view?.pause();
       return askPermission(keys, io, { request, decision, input }, style);
@@ -90,7 +91,14 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       spinner: createSpinner({ write, isTty: terminal.isTty }),
       diffOf: (path) => setup.checkpoints.takeDiff(path),
     });
-    await runTurn(state, prompt, view, options.onInterrupt);
+    // Keys typed during the turn are neither echoed over its output nor lost: they wait in the
+    // terminal for the next prompt. Ctrl-C still cancels the turn.
+    io.setQuiet?.(true);
+    try {
+      await runTurn(state, prompt, view, options.onInterrupt);
+    } finally {
+      io.setQuiet?.(false);
+    }
     state.calls.push(...view.calls);
     view = undefined;
   }

@@ -161,25 +161,37 @@ function handlers(): Partial<Record<CommandName, CommandHandler<ReplState>>> {
     permissions: { run: (_args, state) => ({ text: permissionsText(state) }) },
     undo: {
       async run(_args, state) {
-        const result = await state.setup.checkpoints.undo();
-        if (!result) {
-          return {
-            text: "Nothing to undo: no turn has changed a file with file_write or file_edit",
-          };
+        const result = await state.setup.checkpoints.undo(state.setup.host.context);
+        if ("none" in result) {
+          const why = result.why ? ` (${result.why}: shell and git changes are not tracked)` : "";
+          return { text: `Nothing to undo: no earlier turn changed a file${why}` };
         }
         const parts = [
           ...result.restored.map((p) => `restored ${p}`),
           ...result.removed.map((p) => `removed ${p}`),
         ];
-        state.notes.push(
-          `[Loom: the user ran /undo, reverting your last turn's file changes (${
-            parts.join("; ")
-          }). Read files again before editing them.]`,
-        );
-        return { text: `Undone: ${parts.join(", ")}` };
+        if (parts.length > 0) {
+          state.notes.push(
+            `[Loom: the user ran /undo, reverting your last turn's file changes (${
+              listed(parts, 50, "; ")
+            }). Read files again before editing them.]`,
+          );
+        }
+        const lines = [`Undone: ${parts.length > 0 ? listed(parts, 20, ", ") : "nothing"}`];
+        if (result.failed.length > 0) {
+          lines.push(`Could not put back: ${listed(result.failed, 20, ", ")}`);
+        }
+        lines.push(...result.notes);
+        return { text: lines.join("\n") };
       },
     },
   };
+}
+
+/** The first `max` items joined, and how many more there are. */
+function listed(items: string[], max: number, separator: string): string {
+  const shown = items.slice(0, max).join(separator);
+  return items.length > max ? `${shown}${separator}and ${items.length - max} more` : shown;
 }
 
 const expand: SlashCommand<ReplState> = {

@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import { LoomError, toPosix } from "../core/mod.ts";
-import type { RunResult } from "../core/mod.ts";
+import type { RunOptions, RunResult } from "../core/mod.ts";
 import type { ToolContext } from "./define.ts";
 
 const TIMEOUT_MS = 60_000;
@@ -54,6 +54,8 @@ export interface GitCall {
   /** Mutating calls run outside the sandbox (it makes .git read-only) and take locks. */
   mutating: boolean;
   maxOutputBytes?: number;
+  /** Hears the raw output as it arrives (binary-safe, uncapped). */
+  onOutput?: RunOptions["onOutput"];
 }
 
 /** Finds the repository around the project root and decides how far Loom may use it. */
@@ -183,6 +185,7 @@ export async function runGit(
     timeoutMs: TIMEOUT_MS,
     signal: ctx.signal,
     maxOutputBytes: call.maxOutputBytes ?? MAX_OUTPUT_BYTES,
+    onOutput: call.onOutput,
     env,
     dropEnvPrefixes: ["GIT_"],
     // The sandbox mounts .git read-only. Writes are safe unsandboxed because every argument

@@ -33,7 +33,7 @@ const SPECS: { name: CommandName; args?: string; help: string }[] = [
   { name: "graph", help: "Show the decision graph's pulse and active goals" },
   { name: "decisions", args: "<query>", help: "Search the decision graph" },
   { name: "permissions", help: "Show the rules in effect and this session's grants" },
-  { name: "undo", help: "Revert the files the last turn changed" },
+  { name: "undo", help: "Revert the last turn's file changes (ignored files: file tools only)" },
   { name: "quit", help: "Leave Loom (Ctrl-D or Ctrl-C twice also work)" },
 ];
 

@@ -7,6 +7,11 @@ export interface TerminalIO {
   read(): Promise<string | null>;
   write(text: string): void;
   setRaw(on: boolean): void;
+  /**
+   * While on, the terminal's resting mode (raw off) neither echoes keys nor waits for Enter,
+   * but Ctrl-C still raises SIGINT: for the time a turn runs.
+   */
+  setQuiet?(on: boolean): void;
   columns(): number;
 }
 
@@ -43,6 +48,14 @@ export function createDenoTerminal(): TerminalIO {
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const buffer = new Uint8Array(4096);
+  let raw = false;
+  let quiet = false;
+  const apply = () => {
+    if (!Deno.stdin.isTerminal()) return;
+    if (raw) Deno.stdin.setRaw(true);
+    else if (quiet) Deno.stdin.setRaw(true, { cbreak: true });
+    else Deno.stdin.setRaw(false);
+  };
   return {
     async read() {
       const n = await Deno.stdin.read(buffer);
@@ -54,7 +67,12 @@ export function createDenoTerminal(): TerminalIO {
       while (bytes.length > 0) bytes = bytes.subarray(Deno.stdout.writeSync(bytes));
     },
     setRaw(on) {
-      if (Deno.stdin.isTerminal()) Deno.stdin.setRaw(on);
+      raw = on;
+      apply();
+    },
+    setQuiet(on) {
+      quiet = on;
+      apply();
     },
     columns() {
       try {
