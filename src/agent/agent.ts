@@ -239,7 +239,8 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
         maxSteps,
       });
     }
-    store.touch(current.id);
+    // The session was touched when the run began: `updated_at` is when it was last used, and the
+    // commit that ends the run carries one statement fewer.
     store.flush();
     if (result.error) emit({ type: "error", error: result.error });
     if (current.title === null && !signal.aborted) {

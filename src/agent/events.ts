@@ -50,45 +50,69 @@ export type AgentEvent =
   | { type: "final"; text: string; reason: StopReason; steps: number }
   | { type: "error"; error: LoomError };
 
-/** An unbounded single-consumer queue turned into an async iterable. */
+/**
+ * An unbounded single-consumer queue turned into an async iterable. The iterator is written by
+ * hand, not as an async generator: an event then costs one settled promise, not a generator
+ * resumption per layer.
+ */
 export class EventChannel<T> implements AsyncIterable<T> {
   #items: T[] = [];
-  #waiter: (() => void) | undefined;
+  #head = 0;
+  #waiter: ((result: IteratorResult<T> | Promise<IteratorResult<T>>) => void) | undefined;
   #closed = false;
+  #failure: { error: unknown } | undefined;
 
   /** Queues an event (dropped after close). */
   push(item: T): void {
     if (this.#closed) return;
-    this.#items.push(item);
-    this.#wake();
+    const waiter = this.#waiter;
+    if (waiter) {
+      this.#waiter = undefined;
+      waiter({ value: item, done: false });
+    } else this.#items.push(item);
   }
 
   /** Ends the stream once the queued events are read. */
   close(): void {
-    this.#closed = true;
-    this.#wake();
+    this.#finish(undefined);
   }
 
-  #wake(): void {
+  /** Ends the stream once the queued events are read, then rejects the reader with `error`. */
+  fail(error: unknown): void {
+    this.#finish({ error });
+  }
+
+  #finish(failure: { error: unknown } | undefined): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#failure = failure;
     const waiter = this.#waiter;
     this.#waiter = undefined;
-    waiter?.();
+    waiter?.(this.#end());
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    let index = 0;
-    while (true) {
-      if (index < this.#items.length) {
-        const item = this.#items[index++];
-        if (index > 256) {
-          this.#items.splice(0, index);
-          index = 0;
-        }
-        yield item;
-        continue;
+  #end(): Promise<IteratorResult<T>> {
+    return this.#failure
+      ? Promise.reject(this.#failure.error)
+      : Promise.resolve({ value: undefined, done: true });
+  }
+
+  /** The next event, or done once the channel is closed and drained. */
+  next(): Promise<IteratorResult<T>> {
+    if (this.#head < this.#items.length) {
+      const value = this.#items[this.#head++];
+      if (this.#head > 256) {
+        this.#items.splice(0, this.#head);
+        this.#head = 0;
       }
-      if (this.#closed) return;
-      await new Promise<void>((resolve) => (this.#waiter = resolve));
+      return Promise.resolve({ value, done: false });
     }
+    if (this.#closed) return this.#end();
+    if (this.#waiter) throw new Error("an EventChannel has one reader at a time");
+    return new Promise((resolve) => (this.#waiter = resolve));
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return { next: () => this.next() };
   }
 }

@@ -32,7 +32,7 @@ export interface SessionStoreOptions {
   newId?: () => string;
   /**
    * Queue writes until `flush()` (or any read); one writer per session is assumed. Appends then
-   * leave `updated_at` to explicit `touch` calls (the agent touches at the start and end of a run).
+   * leave `updated_at` to explicit `touch` calls (the agent touches as a run begins).
    */
   writeBehind?: boolean;
 }

@@ -38,16 +38,18 @@ export function streamTurn(
     outer?.removeEventListener("abort", onAbort);
     open = false;
     onSettled();
-    channel.close();
   });
+  // The channel ends once the run has settled, with the run's own failure if it had one, so a
+  // reader that reaches the end has waited for the whole run.
+  done.then(() => channel.close(), (err) => channel.fail(err)).finally(() => controller.abort());
   return {
-    async *[Symbol.asyncIterator]() {
-      try {
-        yield* channel;
-      } finally {
+    [Symbol.asyncIterator]: () => ({
+      next: () => channel.next(),
+      // Leaving early cancels the run and waits for it to settle.
+      return: () => {
         controller.abort();
-        await done;
-      }
-    },
+        return done.then(() => ({ value: undefined, done: true }));
+      },
+    }),
   };
 }

@@ -33,6 +33,8 @@ export interface Attempt<E> {
   converter(): Converter<E>;
   /** Maps an SDK error to a fault. */
   toFault(err: unknown): Fault;
+  /** Called once the stream is over, however it ended (the request bytes may be reused). */
+  settled?(): void;
 }
 
 /** A fault raised inside the loop (timeouts, short streams) rather than by an SDK. */
@@ -52,79 +54,83 @@ export async function* streamWithRetries<E>(
 ): AsyncGenerator<StreamPart> {
   const maxRetries = policy.maxRetries ?? 4;
   const sleep = policy.sleep ?? abortableSleep;
-  for (let n = 0;; n++) {
-    const ctl = new AbortController();
-    const onAbort = () => ctl.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    let timedOut = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const disarm = () => clearTimeout(timer);
-    const arm = () => {
-      disarm();
-      timer = setTimeout(() => {
-        timedOut = true;
-        ctl.abort();
-      }, policy.idleTimeoutMs ?? 120_000);
-    };
-    let emitted = false;
-    let settled = false;
-    let fault: Fault;
-    try {
-      if (signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
-      const converter = attempt.converter();
-      arm();
-      const events = await attempt.open(ctl.signal);
-      for await (const event of events) {
+  try {
+    for (let n = 0;; n++) {
+      const ctl = new AbortController();
+      const onAbort = () => ctl.abort(signal?.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      let timedOut = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const disarm = () => clearTimeout(timer);
+      const arm = () => {
         disarm();
-        for (const part of converter.push(event)) {
-          if (OUTPUT.has(part.type)) emitted = true;
-          yield part;
-        }
+        timer = setTimeout(() => {
+          timedOut = true;
+          ctl.abort();
+        }, policy.idleTimeoutMs ?? 120_000);
+      };
+      let emitted = false;
+      let settled = false;
+      let fault: Fault;
+      try {
+        if (signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
+        const converter = attempt.converter();
         arm();
+        const events = await attempt.open(ctl.signal);
+        for await (const event of events) {
+          disarm();
+          for (const part of converter.push(event)) {
+            if (OUTPUT.has(part.type)) emitted = true;
+            yield part;
+          }
+          arm();
+        }
+        disarm();
+        if (signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
+        if (timedOut) throw new FaultError({ kind: "timeout", message: "" });
+        const tail = converter.end();
+        if (!tail) throw new FaultError({ kind: "incomplete", message: "" });
+        settled = true;
+        yield* tail;
+        return;
+      } catch (err) {
+        fault = signal?.aborted
+          ? { kind: "abort", message: "" }
+          : timedOut
+          ? { kind: "timeout", message: "" }
+          : err instanceof FaultError
+          ? err.fault
+          : attempt.toFault(err);
+      } finally {
+        disarm();
+        signal?.removeEventListener("abort", onAbort);
+        if (!settled) ctl.abort();
       }
-      disarm();
-      if (signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
-      if (timedOut) throw new FaultError({ kind: "timeout", message: "" });
-      const tail = converter.end();
-      if (!tail) throw new FaultError({ kind: "incomplete", message: "" });
-      settled = true;
-      yield* tail;
-      return;
-    } catch (err) {
-      fault = signal?.aborted
-        ? { kind: "abort", message: "" }
-        : timedOut
-        ? { kind: "timeout", message: "" }
-        : err instanceof FaultError
-        ? err.fault
-        : attempt.toFault(err);
-    } finally {
-      disarm();
-      signal?.removeEventListener("abort", onAbort);
-      if (!settled) ctl.abort();
+      const verdict = judgeFault(fault, attempt.modelId, attempt.keyEnv);
+      if (!verdict.retryable || emitted || n >= maxRetries) {
+        yield {
+          type: "error",
+          error: n > 0 && verdict.retryable ? gaveUp(verdict.error, n + 1) : verdict.error,
+        };
+        return;
+      }
+      const delayMs = backoff(n, verdict.retryAfterMs, policy);
+      yield { type: "retry", attempt: n + 1, delayMs, reason: verdict.error.message };
+      try {
+        await sleep(delayMs, signal);
+      } catch {
+        // Only an abort ends a sleep early.
+      }
+      if (signal?.aborted) {
+        yield {
+          type: "error",
+          error: judgeFault({ kind: "abort", message: "" }, attempt.modelId).error,
+        };
+        return;
+      }
     }
-    const verdict = judgeFault(fault, attempt.modelId, attempt.keyEnv);
-    if (!verdict.retryable || emitted || n >= maxRetries) {
-      yield {
-        type: "error",
-        error: n > 0 && verdict.retryable ? gaveUp(verdict.error, n + 1) : verdict.error,
-      };
-      return;
-    }
-    const delayMs = backoff(n, verdict.retryAfterMs, policy);
-    yield { type: "retry", attempt: n + 1, delayMs, reason: verdict.error.message };
-    try {
-      await sleep(delayMs, signal);
-    } catch {
-      // Only an abort ends a sleep early.
-    }
-    if (signal?.aborted) {
-      yield {
-        type: "error",
-        error: judgeFault({ kind: "abort", message: "" }, attempt.modelId).error,
-      };
-      return;
-    }
+  } finally {
+    attempt.settled?.();
   }
 }
 

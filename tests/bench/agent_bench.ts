@@ -6,7 +6,8 @@
 import type { AgentEvent } from "../../src/agent/mod.ts";
 import type { LanguageModel, ModelRequest, StreamPart } from "../../src/core/mod.ts";
 import { drain, openTestAgent } from "../_lib/agent.ts";
-import { type RecordedRequest, reply, startFakeLlm } from "../_lib/fake_llm.ts";
+import { type FakeLlm, reply, startFakeLlm } from "../_lib/fake_llm.ts";
+import type { ServedRequest } from "./_agent_fake_worker.ts";
 
 const turns = Number(Deno.args[Deno.args.indexOf("--turns") + 1]) || 100;
 const FILES = 12;
@@ -51,19 +52,11 @@ for (let i = 0; i < FILES; i++) {
   ).join("\n");
 }
 
-const isNewTurn = (r: RecordedRequest) => {
-  const last = r.body.messages.at(-1);
-  return !JSON.stringify(last.content).includes("tool_result");
-};
-await using llm = await startFakeLlm({
-  fallback: (r) => {
-    if (!r.body.tools) return reply.text("Benchmark session");
-    if (!isNewTurn(r)) return reply.text("The file defines thirty small functions.", { chunks: 4 });
-    const n = r.body.messages.length;
-    return reply.toolCall("file_read", { path: `src/mod_${n % FILES}.ts` }, { text: "Reading." });
-  },
-});
-await using t = await openTestAgent(llm, { files });
+// The fake answers from a Worker (see _agent_fake_worker.ts): its own work must not be counted.
+// `--fake inline` runs it on the agent's thread instead, as earlier versions of this benchmark did.
+const inline = Deno.args[Deno.args.indexOf("--fake") + 1] === "inline";
+const fake = inline ? await inlineFake() : await workerFake();
+await using t = await openTestAgent({ env: () => fake.env } as FakeLlm, { files });
 const clock = { modelMs: 0, serialiseMs: 0 };
 const agent = await t.reopen({ model: timed(t.model("anthropic:claude-sonnet-4-6"), clock) });
 
@@ -75,7 +68,7 @@ interface TurnStats {
 }
 const stats: TurnStats[] = [];
 for (let turn = 1; turn <= turns; turn++) {
-  const before = { ...clock, requests: 0 };
+  const before = { ...clock };
   const t0 = performance.now();
   const events: AgentEvent[] = await drain(agent.run(`Turn ${turn}: what is in the next file?`));
   const wall = performance.now() - t0;
@@ -83,15 +76,13 @@ for (let turn = 1; turn <= turns; turn++) {
   // The title call (turn 1) is model time too; it is not on the timed model, so leave turn 1 out.
   const modelMs = clock.modelMs - before.modelMs;
   const serialiseMs = clock.serialiseMs - before.serialiseMs;
-  const main = llm.requests.slice(before.requests).filter((r) => r.body.tools);
+  // Collected after the clock stops: the fake's requests are not the agent's work.
+  const main = (await fake.take()).filter((r) => r.main);
   let sent = 0, read = 0;
   for (const r of main) {
-    const u = r.usage!;
-    sent += u.input + u.cacheRead + u.cacheWrite;
-    read += u.cacheRead;
+    sent += r.input + r.cacheRead + r.cacheWrite;
+    read += r.cacheRead;
   }
-  // The fake keeps every request body; dropping them keeps its garbage out of Loom's timings.
-  llm.requests.length = 0;
   stats.push({
     overheadMs: wall - modelMs - toolMs,
     serialiseMs,
@@ -106,7 +97,10 @@ const after2 = stats.slice(2);
 const share = after2.reduce((s, x) => s + x.cacheRead, 0) /
   after2.reduce((s, x) => s + x.tokensSent, 0);
 const fmt = (x: number) => x.toFixed(3);
-console.log(`agent benchmark: ${turns} turns, 2 model calls + 1 file_read per turn, fake provider`);
+console.log(
+  `agent benchmark: ${turns} turns, 2 model calls + 1 file_read per turn, ` +
+    `fake provider ${inline ? "on the same thread" : "in a Worker"}`,
+);
 for (const turn of [10, 100].filter((n) => n <= turns)) {
   console.log(
     `overhead per turn at turn ${turn}: ${fmt(stats[turn - 1].overheadMs)} ms ` +
@@ -135,3 +129,61 @@ console.log(
     agent.costs()!.total.calls
   } calls`,
 );
+await fake.close();
+
+interface Fake {
+  env: Record<string, string>;
+  /** The requests served since the last call. */
+  take(): Promise<ServedRequest[]>;
+  close(): Promise<void>;
+}
+
+async function workerFake(): Promise<Fake> {
+  const url = new URL("./_agent_fake_worker.ts", import.meta.url);
+  url.searchParams.set("files", String(FILES));
+  const worker = new Worker(url, { type: "module" });
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      worker.onmessage = (e) => resolve(e.data);
+    });
+  const { env } = await next() as { env: Record<string, string> };
+  return {
+    env,
+    take: async () => {
+      const answer = next();
+      worker.postMessage("take");
+      return (await answer).served as ServedRequest[];
+    },
+    close: async () => {
+      const answer = next();
+      worker.postMessage("close");
+      await answer;
+      worker.terminate();
+    },
+  };
+}
+
+async function inlineFake(): Promise<Fake> {
+  const isNewTurn = (r: { body: { messages: { content: unknown }[] } }) =>
+    !JSON.stringify(r.body.messages.at(-1)!.content).includes("tool_result");
+  const llm = await startFakeLlm({
+    fallback: (r) => {
+      if (!r.body.tools) return reply.text("Benchmark session");
+      if (!isNewTurn(r)) {
+        return reply.text("The file defines thirty small functions.", { chunks: 4 });
+      }
+      const n = r.body.messages.length;
+      return reply.toolCall("file_read", { path: `src/mod_${n % FILES}.ts` }, { text: "Reading." });
+    },
+  });
+  return {
+    env: llm.env(),
+    take: () => {
+      const served = llm.requests.map((r) => ({ main: Boolean(r.body.tools), ...r.usage! }));
+      // Dropping the bodies keeps the fake's garbage out of Loom's timings.
+      llm.requests.length = 0;
+      return Promise.resolve(served);
+    },
+    close: () => llm.close(),
+  };
+}

@@ -11,6 +11,24 @@ interface Converted {
   blocks: string[];
   /** The blocks' JSON joined with commas, as UTF-8. */
   bytes: Uint8Array;
+  /** The same with a cache breakpoint on the last block, once needed. */
+  marked?: Uint8Array;
+}
+/** Neighbouring messages of one role, sent as one message; `start` indexes the first. */
+interface Group {
+  role: Role;
+  items: Converted[];
+  start: number;
+}
+/** The conversation's leading groups that no later request changes, and what they came from. */
+interface Stable {
+  messages: readonly Message[];
+  /** `messages.length`: the request messages the kept groups cover. */
+  upto: number;
+  chunks: Uint8Array[];
+  groups: number;
+  /** The role of the last kept group. */
+  role: Role | undefined;
 }
 interface Cached {
   text: string;
@@ -29,6 +47,7 @@ const OPEN: Record<Role, Uint8Array> = {
   assistant: utf8.encode('{"role":"assistant","content":['),
 };
 const NOTHING: Converted = { role: "user", blocks: [], bytes: new Uint8Array() };
+const NO_STABLE: Stable = { messages: [], upto: 0, chunks: [], groups: 0, role: undefined };
 
 /** Adds an ephemeral cache breakpoint to one block's JSON (it ends with `}`). */
 function marked(json: string): string {
@@ -45,9 +64,52 @@ export class AnthropicEncoder {
   #tools = new WeakMap<ToolDefinition, { plain: Uint8Array; last: Uint8Array }>();
   #head: Cached = { text: "", bytes: new Uint8Array() };
   #system: Cached = { text: "", bytes: new Uint8Array() };
+  /** The leased buffer, the chunks its bytes were last built from, and whether a body is out. */
+  #buffer = new Uint8Array();
+  #last: Uint8Array[] = [];
+  #leased = false;
+  #stable = NO_STABLE;
 
-  /** The request body as UTF-8 JSON. */
+  /** The request body as UTF-8 JSON, in a new array of its own. */
   encode(request: ModelRequest, info: ModelInfo): Uint8Array {
+    const chunks = this.#chunks(request, info);
+    return join(chunks, new Uint8Array(lengthOf(chunks)), 0, 0);
+  }
+
+  /**
+   * The request body as UTF-8 JSON, written into a buffer the encoder keeps between calls: only
+   * the bytes after the part shared with the previous body are copied, and nothing is allocated
+   * once the buffer is large enough. The bytes stay valid until `release()`; while a body is out,
+   * further leases get arrays of their own, so overlapping calls never share bytes.
+   */
+  lease(request: ModelRequest, info: ModelInfo): { body: Uint8Array; release(): void } {
+    const chunks = this.#chunks(request, info);
+    const length = lengthOf(chunks);
+    if (this.#leased) return { body: join(chunks, new Uint8Array(length), 0, 0), release() {} };
+    // The previous body's chunks are never changed once built: equal references, equal bytes.
+    let same = 0, at = 0;
+    const last = this.#last;
+    if (this.#buffer.length < length) {
+      this.#buffer = new Uint8Array(Math.max(length + (length >> 1), 64 * 1024));
+    } else {
+      const n = Math.min(last.length, chunks.length);
+      while (same < n && last[same] === chunks[same]) at += chunks[same++].length;
+    }
+    const body = join(chunks, this.#buffer, same, at).subarray(0, length);
+    this.#last = chunks;
+    this.#leased = true;
+    let released = false;
+    return {
+      body,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#leased = false;
+      },
+    };
+  }
+
+  #chunks(request: ModelRequest, info: ModelInfo): Uint8Array[] {
     const max = request.maxTokens ?? Math.min(info.maxOutput, 8192);
     const chunks: Uint8Array[] = [
       cached(
@@ -70,15 +132,7 @@ export class AnthropicEncoder {
     chunks.push(MESSAGES_OPEN);
     this.#conversation(request.messages, chunks);
     chunks.push(CLOSE);
-    let length = 0;
-    for (const chunk of chunks) length += chunk.length;
-    const body = new Uint8Array(length);
-    let at = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, at);
-      at += chunk.length;
-    }
-    return body;
+    return chunks;
   }
 
   /** The `,"system":[...]` member; its JSON is kept while the prompt's text stays the same. */
@@ -124,32 +178,66 @@ export class AnthropicEncoder {
     return converted;
   }
 
-  /** Merges neighbours of one role; marks the last message and the user turn before it. */
+  /**
+   * Merges neighbours of one role; marks the last message and the user turn before it. Groups
+   * before that user turn never change again in an append-only conversation, so their chunks are
+   * kept and reused while the request starts with the same message objects.
+   */
   #conversation(messages: readonly Message[], chunks: Uint8Array[]): void {
-    const groups: { role: Role; items: Converted[] }[] = [];
-    for (const message of messages) {
+    const stable = this.#stable;
+    let from = 0;
+    if (stable.upto > 0 && messages.length > stable.upto) {
+      const seen = stable.messages;
+      let k = 0;
+      while (k < stable.upto && messages[k] === seen[k]) k++;
+      if (k === stable.upto) from = k;
+    }
+    const groups: Group[] = [];
+    for (let i = from; i < messages.length; i++) {
+      const message = messages[i];
       if (message.role === "system") continue;
       const converted = this.#convert(message);
       if (converted.blocks.length === 0) continue;
       const last = groups[groups.length - 1];
       if (last?.role === converted.role) last.items.push(converted);
-      else groups.push({ role: converted.role, items: [converted] });
+      else groups.push({ role: converted.role, items: [converted], start: i });
     }
     const end = groups.length - 1;
     let previousUser = -1;
     for (let i = end - 1; i >= 0 && previousUser < 0; i--) {
       if (groups[i].role === "user") previousUser = i;
     }
+    // The kept groups end just before a user turn that is not the last one; anything else means
+    // the conversation was not simply appended to.
+    if (from > 0 && (previousUser < 0 || groups[0].role === stable.role)) {
+      this.#stable = NO_STABLE;
+      return this.#conversation(messages, chunks);
+    }
+    const base = from > 0 ? stable.groups : 0;
+    const first = chunks.length;
+    if (from > 0) { for (const chunk of stable.chunks) chunks.push(chunk); }
+    let boundary = chunks.length;
     for (let g = 0; g <= end; g++) {
       const { role, items } = groups[g];
-      if (g > 0) chunks.push(COMMA);
+      if (g === previousUser) boundary = chunks.length;
+      if (base + g > 0) chunks.push(COMMA);
       chunks.push(OPEN[role]);
       for (let k = 0; k < items.length; k++) {
         if (k > 0) chunks.push(COMMA);
         const mark = k === items.length - 1 && (g === end || g === previousUser);
-        chunks.push(mark ? markedBytes(items[k].blocks) : items[k].bytes);
+        chunks.push(mark ? markedBytes(items[k]) : items[k].bytes);
       }
       chunks.push(CLOSE);
+    }
+    if (previousUser > 0 || (previousUser === 0 && from === 0)) {
+      const upto = groups[previousUser].start;
+      this.#stable = {
+        messages: messages.slice(0, upto),
+        upto,
+        chunks: chunks.slice(first, boundary),
+        groups: base + previousUser,
+        role: previousUser > 0 ? groups[previousUser - 1].role : undefined,
+      };
     }
   }
 }
@@ -162,8 +250,27 @@ function cached(slot: Cached, text: string): Uint8Array {
   return slot.bytes;
 }
 
-function markedBytes(blocks: string[]): Uint8Array {
-  const copy = blocks.slice();
-  copy[copy.length - 1] = marked(copy[copy.length - 1]);
-  return utf8.encode(copy.join(","));
+/** A message's bytes with a cache breakpoint on its last block (kept: a mark moves slowly). */
+function markedBytes(converted: Converted): Uint8Array {
+  if (converted.marked === undefined) {
+    const copy = converted.blocks.slice();
+    copy[copy.length - 1] = marked(copy[copy.length - 1]);
+    converted.marked = utf8.encode(copy.join(","));
+  }
+  return converted.marked;
+}
+
+function lengthOf(chunks: Uint8Array[]): number {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  return length;
+}
+
+/** Copies `chunks` from index `from` (which starts at byte `at`) into `into`. */
+function join(chunks: Uint8Array[], into: Uint8Array, from: number, at: number): Uint8Array {
+  for (let i = from; i < chunks.length; i++) {
+    into.set(chunks[i], at);
+    at += chunks[i].length;
+  }
+  return into;
 }

@@ -109,3 +109,60 @@ Deno.test("the encoder follows a changed system prompt and a changed tool list",
     );
   }
 });
+
+Deno.test("leased bodies stay exact while a conversation grows, is compacted and grows again", () => {
+  const encoder = new AnthropicEncoder();
+  const fresh = new AnthropicEncoder();
+  let messages: Message[] = [{ role: "system", content: "You are Loom." }];
+  const turn = (n: number): Message[] => [
+    { role: "user", content: `question ${n}` },
+    use(`t${n}`),
+    result(`t${n}`),
+    { role: "assistant", content: [{ type: "text", text: `answer ${n}` }] },
+  ];
+  const check = (label: string) => {
+    const request: ModelRequest = { messages: [...messages], tools: TOOLS };
+    const expected = JSON.stringify(toAnthropicRequest(request, INFO));
+    const lease = encoder.lease(request, INFO);
+    assert.equal(text(lease.body), expected, label);
+    assert.equal(text(fresh.encode(request, INFO)), expected, `${label}, without a lease`);
+    lease.release();
+  };
+  for (let n = 1; n <= 4; n++) {
+    for (const message of turn(n)) {
+      messages.push(message);
+      check(`turn ${n}, ${messages.length} messages`);
+    }
+  }
+  // Compaction: a summary replaces the older turns, so the kept prefix no longer matches.
+  messages = [messages[0], { role: "user", content: "summary of turns 1-3" }, ...turn(4)];
+  check("after compaction");
+  for (const message of turn(5)) {
+    messages.push(message);
+    check(`after compaction, ${messages.length} messages`);
+  }
+  // Not an append either: the same leading objects, then a message that would merge into them.
+  const u1: Message = { role: "user", content: "u1" }, a1 = use("a1");
+  messages = [messages[0], u1, a1, result("a1"), { role: "assistant", content: "a2" }];
+  check("a short conversation");
+  messages = [messages[0], u1, a1, { role: "assistant", content: "merged" }, result("b")];
+  check("a rewritten tail");
+});
+
+Deno.test("a body leased while another is out gets bytes of its own, and a released one is reused", () => {
+  const encoder = new AnthropicEncoder();
+  const one: ModelRequest = { messages: [{ role: "user", content: "one" }], tools: TOOLS };
+  const two: ModelRequest = { messages: [{ role: "user", content: "two" }], tools: TOOLS };
+  const first = encoder.lease(one, INFO);
+  const second = encoder.lease(two, INFO);
+  assert.notEqual(first.body.buffer, second.body.buffer);
+  assert.equal(text(first.body), JSON.stringify(toAnthropicRequest(one, INFO)));
+  assert.equal(text(second.body), JSON.stringify(toAnthropicRequest(two, INFO)));
+  second.release();
+  first.release();
+  first.release();
+  const third = encoder.lease(two, INFO);
+  assert.equal(third.body.buffer, first.body.buffer, "the kept buffer is written again");
+  assert.equal(text(third.body), JSON.stringify(toAnthropicRequest(two, INFO)));
+  assert.equal(text(first.body), text(third.body), "so the released body's bytes changed");
+});

@@ -37,15 +37,17 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
     info: options.info,
     capabilities: { tools: options.info.tools, images: true, promptCaching: true },
     stream(request: ModelRequest, { signal }: { signal?: AbortSignal } = {}) {
-      // The body is serialised here, once, to bytes (reusing those of messages sent before); the
-      // SDK passes bytes through untouched, and retries resend the same ones.
-      const body = encoder.encode(request, options.info);
+      // The body is serialised here, once, to bytes (reusing those of messages sent before, in a
+      // buffer kept between calls); the SDK passes bytes through untouched, and retries resend
+      // the same ones. The buffer is handed back when the stream is over.
+      const { body, release } = encoder.lease(request, options.info);
       return streamWithRetries<AnthropicEvent>(
         {
           modelId: options.info.id,
           keyEnv: options.keyEnv,
           converter: createAnthropicConverter,
           toFault: anthropicFault,
+          settled: release,
           async open(attemptSignal) {
             // `messages.create` with a ready body: the SDK's generic POST, streamed the same way.
             const stream = await client.post("/v1/messages", {
