@@ -1,37 +1,11 @@
-import { estimateTokens } from "../core/mod.ts";
-import { NODE_COLUMNS, toNode } from "./rows.ts";
+import { NODE_COLUMNS } from "./rows.ts";
 import { NODE_STATUSES } from "./types.ts";
+import { fitContext, lazy } from "./_context_fit.ts";
+import type { Candidates, DecisionContext } from "./_context_fit.ts";
 import type { DecisionGraph } from "./store.ts";
-import type { GraphNode } from "./types.ts";
 
-/** The context block's sections, highest priority first. */
-export const CONTEXT_SECTIONS = ["goals", "rejected", "chosen", "recent", "uncertain"] as const;
-export type ContextSection = typeof CONTEXT_SECTIONS[number];
-
-const HEADINGS: Record<ContextSection, string> = {
-  goals: "Active goals and their open decisions:",
-  rejected: "Rejected (do not retry without new evidence):",
-  chosen: "Chosen:",
-  recent: "Recent outcomes and observations:",
-  uncertain: "Low-confidence decisions:",
-};
-
-const NOUNS: Record<ContextSection, string> = {
-  goals: "active goals",
-  rejected: "rejected options",
-  chosen: "chosen options",
-  recent: "outcomes and observations",
-  uncertain: "low-confidence decisions",
-};
-
-/** What the context block holds and what it left out. */
-export interface DecisionContext {
-  text: string;
-  tokens: number;
-  budget: number;
-  included: Record<ContextSection, number>;
-  omitted: Record<ContextSection, number>;
-}
+export { CONTEXT_SECTIONS } from "./_context_fit.ts";
+export type { ContextSection, DecisionContext } from "./_context_fit.ts";
 
 /** Options for `buildDecisionContext`. */
 export interface ContextOptions {
@@ -43,9 +17,16 @@ export interface ContextOptions {
   lowConfidence?: number;
 }
 
-interface Candidates {
-  items: Record<ContextSection, string[]>;
-  totals: Record<ContextSection, number>;
+// The columns of a node row that the block prints. Rows are printed as they come from SQLite:
+// mapping each to a GraphNode (files parsed, fields renamed) cost more than the printing.
+interface NodeRow {
+  id: number;
+  type: string;
+  title: string;
+  body: string;
+  status: string;
+  confidence: number | null;
+  updated_at: number;
 }
 
 const OPEN = "('pending', 'active')";
@@ -75,60 +56,69 @@ export function buildDecisionContext(
 }
 
 function readCandidates(graph: DecisionGraph, limit: number, low: number): Candidates {
-  const q = (sql: string, ...params: (number | string)[]) => graph.sql(sql).all(...params);
+  const q = (sql: string, ...params: (number | string)[]) =>
+    graph.sql(sql).all(...params) as unknown as NodeRow[];
   const count = (sql: string, ...params: (number | string)[]) =>
     (graph.sql(sql).get(...params) as { c: number }).c;
 
-  const goals = q(
+  const goalRows = q(
     `SELECT ${NODE_COLUMNS} FROM graph_nodes n WHERE n.type = 'goal' AND n.status IN ${OPEN}
      ORDER BY n.updated_at DESC, n.id DESC LIMIT ?`,
     limit,
-  ).map((row) => {
-    const goal = toNode(row);
-    const open = q(
+  );
+  // Every goal's open decisions are read (the same queries whatever the budget); printing waits.
+  const openRows = goalRows.map((goal) =>
+    q(
       `SELECT ${NODE_COLUMNS} FROM graph_edges e JOIN graph_nodes n ON n.id = e.to_id
        WHERE e.from_id = ? AND n.type = 'decision' AND n.status IN ${OPEN}
          AND NOT EXISTS (SELECT 1 FROM graph_edges c WHERE c.from_id = n.id AND c.type = 'chosen')
        ORDER BY n.updated_at DESC, n.id DESC LIMIT 6`,
       goal.id,
-    ).map(toNode);
+    )
+  );
+  const goals = lazy(goalRows, (goal, i) => {
+    const open = openRows[i];
     const lines = [`- ${describe(goal)}`];
     for (const d of open.slice(0, 5)) lines.push(`  - open decision ${describe(d)}`);
     if (open.length > 5) lines.push(`  - and more open decisions`);
     return lines.join("\n");
   });
 
-  const rejected = q(
-    `SELECT ${NODE_COLUMNS},
+  const rejected = lazy(
+    q(
+      `SELECT ${NODE_COLUMNS},
        (SELECT e.rationale FROM graph_edges e WHERE e.to_id = n.id AND e.type = 'rejected'
         ORDER BY e.id DESC LIMIT 1) AS reason,
        (SELECT p.id || char(31) || p.title FROM graph_edges e JOIN graph_nodes p ON p.id = e.from_id
         WHERE e.to_id = n.id AND e.type IN ('rejected', 'leads_to') ORDER BY e.id DESC LIMIT 1) AS parent
      FROM graph_nodes n WHERE n.type IN ('option', 'action') AND n.status = 'rejected'
      ORDER BY n.updated_at DESC, n.id DESC LIMIT ?`,
-    limit,
-  ).map((row) => {
-    const node = toNode(row);
-    const reason = (row.reason as string | null) ?? firstLine(node.body);
-    return `- ${short(node)}${forParent(row.parent)}: ${reason || "no reason recorded"}`;
-  });
+      limit,
+    ),
+    (row) => {
+      const { reason, parent } = row as NodeRow & { reason: string | null; parent: unknown };
+      const why = reason ?? firstLine(row.body);
+      return `- ${short(row)}${forParent(parent)}: ${why || "no reason recorded"}`;
+    },
+  );
 
-  const chosen = q(
-    `SELECT ${NODE_COLUMNS}, e.rationale AS reason, p.id || char(31) || p.title AS parent
+  const chosen = lazy(
+    q(
+      `SELECT ${NODE_COLUMNS}, e.rationale AS reason, p.id || char(31) || p.title AS parent
      FROM graph_edges e JOIN graph_nodes n ON n.id = e.to_id JOIN graph_nodes p ON p.id = e.from_id
      WHERE e.type = 'chosen' AND n.status NOT IN ('rejected', 'superseded', 'abandoned')
      ORDER BY e.id DESC LIMIT ?`,
-    limit,
-  ).map((row) => {
-    const node = toNode(row);
-    const reason = row.reason as string | null;
-    return `- ${short(node)}${forParent(row.parent)}${reason ? `: ${reason}` : ""}`;
-  });
+      limit,
+    ),
+    (row) => {
+      const { reason, parent } = row as NodeRow & { reason: string | null; parent: unknown };
+      return `- ${short(row)}${forParent(parent)}${reason ? `: ${reason}` : ""}`;
+    },
+  );
 
-  const recent = q(RECENT, limit).map((row) => {
-    const node = toNode(row);
-    const body = firstLine(node.body);
-    return `- ${describe(node)} ${day(node.updatedAt)}${body ? `: ${body}` : ""}`;
+  const recent = lazy(q(RECENT, limit), (row) => {
+    const body = firstLine(row.body);
+    return `- ${describe(row)} ${day(row.updated_at)}${body ? `: ${body}` : ""}`;
   });
 
   // One pass gives both the count and the order; only the shown rows are read in full.
@@ -136,15 +126,15 @@ function readCandidates(graph: DecisionGraph, limit: number, low: number): Candi
     `SELECT n.id FROM graph_nodes n WHERE n.type = 'decision' AND n.status IN ${OPEN}
        AND n.confidence < ? ORDER BY n.confidence, n.updated_at DESC, n.id`,
     low,
-  ).map((row) => row.id as number);
+  ).map((row) => row.id);
   const shownIds = uncertainIds.slice(0, limit);
   const byId = new Map(
     q(
       `SELECT ${NODE_COLUMNS} FROM graph_nodes n WHERE n.id IN (SELECT value FROM json_each(?))`,
       JSON.stringify(shownIds),
-    ).map((row) => [row.id as number, toNode(row)]),
+    ).map((row) => [row.id, row]),
   );
-  const uncertain = shownIds.map((id) => `- ${describe(byId.get(id)!)}`);
+  const uncertain = lazy(shownIds, (id) => `- ${describe(byId.get(id)!)}`);
 
   return {
     items: { goals, rejected, chosen, recent, uncertain },
@@ -171,82 +161,12 @@ function readCandidates(graph: DecisionGraph, limit: number, low: number): Candi
   };
 }
 
-const OPENING = "<decision_context>\n" +
-  "The project's decision graph: goals, what was chosen, what was rejected and why.\n";
-const CLOSING = "</decision_context>";
-const EMPTY = "No decisions recorded yet.\n";
-
-/**
- * Fits the candidate items into the budget in strict priority order, whole items only: the first
- * item that does not fit ends the block. When something is left out, room is kept for a footer
- * saying what (sized for the worst case, so one pass is enough).
- */
-function fitContext(candidates: Candidates, budget: number): DecisionContext {
-  const first = fill(candidates, budget, 0);
-  if (CONTEXT_SECTIONS.every((s) => first.omitted[s] === 0)) return finish(first, "", budget);
-  const worst = leftOut(candidates.totals, budget);
-  const second = fill(candidates, budget, estimateTokens(worst));
-  return finish(second, leftOut(second.omitted, budget), budget);
+function describe(node: NodeRow): string {
+  const facts = node.confidence === null ? node.status : `${node.status}, ${node.confidence}%`;
+  return `#${node.id} ${node.type} "${node.title}" [${facts}]`;
 }
 
-interface Filled {
-  parts: string[];
-  used: number;
-  included: Record<ContextSection, number>;
-  omitted: Record<ContextSection, number>;
-  empty: boolean;
-}
-
-function fill(candidates: Candidates, budget: number, reserve: number): Filled {
-  const included = {} as Record<ContextSection, number>;
-  const omitted = {} as Record<ContextSection, number>;
-  const parts: string[] = [OPENING];
-  let used = estimateTokens(OPENING) + estimateTokens(CLOSING) + reserve;
-  let full = used > budget;
-  for (const section of CONTEXT_SECTIONS) {
-    const heading = HEADINGS[section] + "\n";
-    included[section] = 0;
-    for (const item of candidates.items[section]) {
-      const cost = estimateTokens(item + "\n") + (included[section] ? 0 : estimateTokens(heading));
-      if (full || used + cost > budget) {
-        full = true;
-        break;
-      }
-      if (included[section] === 0) parts.push(heading);
-      parts.push(item + "\n");
-      used += cost;
-      included[section]++;
-    }
-    omitted[section] = Math.max(0, candidates.totals[section] - included[section]);
-  }
-  const empty = CONTEXT_SECTIONS.every((s) => candidates.totals[s] === 0);
-  return { parts, used, included, omitted, empty };
-}
-
-function finish(filled: Filled, footer: string, budget: number): DecisionContext {
-  const { parts, included, omitted } = filled;
-  if (filled.empty) parts.push(EMPTY);
-  let text = parts.join("") + (footer ? `\n${footer}` : "") + CLOSING;
-  if (estimateTokens(text) > budget) text = "";
-  return { text, tokens: estimateTokens(text), budget, included, omitted };
-}
-
-function leftOut(omitted: Record<ContextSection, number>, budget: number): string {
-  const parts = CONTEXT_SECTIONS.filter((s) => omitted[s] > 0).map((s) =>
-    `${omitted[s]} ${NOUNS[s]}`
-  );
-  if (parts.length === 0) return "";
-  return `Left out to fit ${budget} tokens: ${
-    parts.join(", ")
-  }; query the decision graph for them.\n`;
-}
-
-function describe(node: GraphNode): string {
-  const facts = [node.status, ...(node.confidence === null ? [] : [`${node.confidence}%`])];
-  return `#${node.id} ${node.type} "${node.title}" [${facts.join(", ")}]`;
-}
-
-function short(node: GraphNode): string {
+function short(node: NodeRow): string {
   return `#${node.id} ${node.type} "${node.title}"`;
 }
 
@@ -257,6 +177,7 @@ function forParent(parent: unknown): string {
 }
 
 function firstLine(text: string): string {
+  if (text === "") return "";
   const line = text.split("\n").find((l) => l.trim().length > 0)?.trim() ?? "";
   return line.length > 160 ? line.slice(0, 157) + "..." : line;
 }

@@ -49,3 +49,15 @@ Deno.test("an empty graph says so within the budget", () => {
   const c = buildDecisionContext(memoryGraph(), { budgetTokens: 1024 });
   assert.match(c.text, /No decisions recorded yet/);
 });
+
+Deno.test("a section with more rows than candidates says how many were left out, even with room to spare", () => {
+  const g = memoryGraph();
+  for (let i = 1; i <= 30; i++) g.addNode({ type: "observation", title: `Observation ${i} é` });
+  const c = buildDecisionContext(g, { budgetTokens: 100_000 });
+  assert.equal(c.included.recent, 25);
+  assert.equal(c.omitted.recent, 5);
+  assert.match(c.text, /Left out to fit 100000 tokens: 5 outcomes and observations;/);
+  assert.match(c.text, /- #30 observation "Observation 30 é" \[completed\]/);
+  assert.doesNotMatch(c.text, /"Observation 5 é"/);
+  assert.equal(c.tokens, estimateTokens(c.text));
+});

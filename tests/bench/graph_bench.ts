@@ -1,9 +1,11 @@
 /**
  * Decision-graph benchmark (a script, not a test): `deno run -A tests/bench/graph_bench.ts
- * [--nodes 100000] [--runs 20]`. Generates a graph of N nodes and about N edges, then times
+ * [--nodes 100000] [--runs 100]`. Generates a graph of N nodes and about N edges, then times
  * Loom's graph code side by side with a floor (tests/bench/_graph_floor.ts: the same SQL straight
  * on node:sqlite): bulk import, one durable insert, context build, pulse, and the whole
  * `loom graph context` command against the floor's whole command. Prints medians and ratios.
+ * Before timing, it checks on a small graph that the floor prepares exactly the statements Loom
+ * prepares for each measure, and stops if they differ.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,15 +18,31 @@ import {
   importGraph,
 } from "../../src/graph/mod.ts";
 import { openDatabase } from "../../src/store/mod.ts";
-import { floorContext, floorImport, floorInsert, floorOpen, floorPulse } from "./_graph_floor.ts";
+import {
+  floorContext,
+  floorImport,
+  floorInsert,
+  floorOpen,
+  floorPrepare,
+  floorPulse,
+} from "./_graph_floor.ts";
 
 const args = parseArgs({
   args: Deno.args,
   options: {
     nodes: { type: "string", default: "100000" },
-    runs: { type: "string", default: "20" },
+    runs: { type: "string", default: "100" },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+if (args.values.help) {
+  console.log(
+    "usage: deno run -A tests/bench/graph_bench.ts [--nodes 100000] [--runs 100]\n" +
+      "  --nodes N  nodes in the generated graph (about as many edges)\n" +
+      "  --runs N   context builds timed (pulse: N/8, whole commands: N/5, at least 6 each)",
+  );
+  Deno.exit(0);
+}
 const N = Number(args.values.nodes);
 const RUNS = Number(args.values.runs);
 const ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
@@ -131,21 +149,92 @@ function time<T>(fn: () => T): number {
   return performance.now() - t;
 }
 
+/** Times Loom and the floor `n` times each, alternating which goes first (caches, CPU clock). */
+async function pair(
+  n: number,
+  loom: (i: number) => unknown,
+  floor: (i: number) => unknown,
+): Promise<[number[], number[]]> {
+  const a: number[] = [], b: number[] = [];
+  const once = async (fn: (i: number) => unknown, i: number) => {
+    const t = performance.now();
+    await fn(i);
+    return performance.now() - t;
+  };
+  for (let i = 0; i < n; i++) {
+    if (i % 2 === 0) a.push(await once(loom, i)), b.push(await once(floor, i));
+    else b.push(await once(floor, i)), a.push(await once(loom, i));
+  }
+  return [a, b];
+}
+
+/** Runs `loom` and `floor` on a graph of `small` nodes and fails when their statements differ. */
+function checkSameSql(dir: string, small: ReturnType<typeof generate>): void {
+  const norm = (s: Set<string>) => new Set([...s].map((t) => t.replace(/\s+/g, " ").trim()));
+  const loomDb = openDatabase(join(dir, "check-loom.db"), { migrations: [GRAPH_MIGRATIONS] });
+  const floorDb = floorOpen(join(dir, "check-floor.db"));
+  floorDb.exec(GRAPH_MIGRATIONS.migrations[0].sql);
+  const phases: [
+    string,
+    (g: DecisionGraph) => unknown,
+    (q: ReturnType<typeof floorPrepare>) => unknown,
+  ][] = [
+    ["bulk import", (g) => importGraph(g, small), (q) => floorImport(floorDb, q, small as never)],
+    [
+      "single insert",
+      (g) => g.addNode({ type: "observation", title: "check" }),
+      (q) => floorInsert(floorDb, q, "check"),
+    ],
+    [
+      "context build",
+      (g) => buildDecisionContext(g, { budgetTokens: 1024 }),
+      (q) => floorContext(q),
+    ],
+    ["pulse", (g) => computePulse(g), (q) => floorPulse(q, Date.now())],
+  ];
+  for (const [name, loom, floor] of phases) {
+    const graph = new DecisionGraph(loomDb);
+    const seenLoom = new Set<string>();
+    const sql = graph.sql.bind(graph);
+    graph.sql = (text: string) => (seenLoom.add(text), sql(text));
+    loom(graph);
+    const seenFloor = new Set<string>();
+    floor(floorPrepare(floorDb, seenFloor));
+    const a = norm(seenLoom), b = norm(seenFloor);
+    const onlyLoom = [...a].filter((t) => !b.has(t));
+    const onlyFloor = [...b].filter((t) => !a.has(t));
+    if (onlyLoom.length || onlyFloor.length) {
+      console.error(`${name}: the floor does not run Loom's SQL`);
+      for (const t of onlyLoom) console.error(`  only in Loom:  ${t}`);
+      for (const t of onlyFloor) console.error(`  only in floor: ${t}`);
+      Deno.removeSync(dir, { recursive: true });
+      Deno.exit(1);
+    }
+    console.log(`${name}: same ${a.size} statements in Loom and the floor`);
+  }
+  loomDb.close();
+  floorDb.close();
+}
+
 const dir = await Deno.makeTempDir({ prefix: "loom-graph-bench-" });
+checkSameSql(dir, generate(500));
 const data = generate(N);
 console.log(`graph: ${data.nodes.length} nodes, ${data.edges.length} edges; ${RUNS} runs; ${dir}`);
 const rows: [string, number, number][] = [];
 
-// Bulk import: three runs each, fresh files, interleaved.
+// Bulk import: three runs each into fresh files (opened and migrated outside the timing).
 const importLoom: number[] = [];
 const importFloor: number[] = [];
 for (let r = 0; r < 3; r++) {
   const a = openDatabase(join(dir, `loom${r}.db`), { migrations: [GRAPH_MIGRATIONS] });
-  importLoom.push(time(() => importGraph(new DecisionGraph(a), data)));
-  a.close();
   const b = floorOpen(join(dir, `floor${r}.db`));
   b.exec(GRAPH_MIGRATIONS.migrations[0].sql);
-  importFloor.push(time(() => floorImport(b, data as never)));
+  const q = floorPrepare(b);
+  const runLoom = () => importLoom.push(time(() => importGraph(new DecisionGraph(a), data)));
+  const runFloor = () => importFloor.push(time(() => floorImport(b, q, data as never)));
+  if (r % 2 === 0) runLoom(), runFloor();
+  else runFloor(), runLoom();
+  a.close();
   b.close();
 }
 rows.push(["bulk import", median(importLoom), median(importFloor)]);
@@ -153,32 +242,25 @@ rows.push(["bulk import", median(importLoom), median(importFloor)]);
 const db = openDatabase(join(dir, "loom0.db"), { migrations: [GRAPH_MIGRATIONS] });
 const graph = new DecisionGraph(db);
 const raw = floorOpen(join(dir, "floor0.db"));
-const insertStmt = raw.prepare(
-  `INSERT INTO graph_nodes (change_id, type, title, body, status, confidence, files, branch, commit_sha,
-     session_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+const q = floorPrepare(raw);
+const [insLoom, insFloor] = await pair(
+  1000,
+  (i) => graph.addNode({ type: "observation", title: `bench insert ${i}` }),
+  (i) => floorInsert(raw, q, `bench insert ${i}`),
 );
-const insLoom: number[] = [];
-const insFloor: number[] = [];
-for (let i = 0; i < 1000; i++) {
-  insLoom.push(time(() => graph.addNode({ type: "observation", title: `bench insert ${i}` })));
-  insFloor.push(time(() => floorInsert(raw, insertStmt, `bench insert ${i}`)));
-}
 rows.push(["single durable insert (p50)", median(insLoom), median(insFloor)]);
 
-const cache = new Map();
-const ctxLoom: number[] = [];
-const ctxFloor: number[] = [];
-const pulseLoom: number[] = [];
-const pulseFloor: number[] = [];
-for (let i = 0; i < RUNS; i++) {
-  ctxLoom.push(time(() => buildDecisionContext(graph, { budgetTokens: 1024 })));
-  ctxFloor.push(time(() => floorContext(raw, cache)));
-}
-for (let i = 0; i < Math.max(3, RUNS / 4); i++) {
-  pulseLoom.push(time(() => computePulse(graph)));
-  pulseFloor.push(time(() => floorPulse(raw, cache, Date.now())));
-}
+const [ctxLoom, ctxFloor] = await pair(
+  RUNS,
+  () => buildDecisionContext(graph, { budgetTokens: 1024 }),
+  () => floorContext(q),
+);
 rows.push(["context build", median(ctxLoom), median(ctxFloor)]);
+const [pulseLoom, pulseFloor] = await pair(
+  Math.max(6, Math.round(RUNS / 8)),
+  () => computePulse(graph),
+  () => floorPulse(q, Date.now()),
+);
 rows.push(["pulse", median(pulseLoom), median(pulseFloor)]);
 db.close();
 raw.close();
@@ -195,22 +277,20 @@ async function command(argv: string[], env: Record<string, string> = {}): Promis
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
   return performance.now() - t;
 }
-const cmdLoom: number[] = [];
-const cmdFloor: number[] = [];
 const main = join(ROOT, "src", "main.ts");
 const floorCmd = join(ROOT, "tests", "bench", "_graph_floor.ts");
 await command(["run", "-A", "--quiet", main, "graph", "context"], {
   LOOM_DB_PATH: join(dir, "loom0.db"),
 });
 await command(["run", "-A", "--quiet", floorCmd, join(dir, "floor0.db")]);
-for (let i = 0; i < Math.max(5, RUNS / 2); i++) {
-  cmdLoom.push(
-    await command(["run", "-A", "--quiet", main, "graph", "context"], {
+const [cmdLoom, cmdFloor] = await pair(
+  Math.max(6, Math.round(RUNS / 5)),
+  () =>
+    command(["run", "-A", "--quiet", main, "graph", "context"], {
       LOOM_DB_PATH: join(dir, "loom0.db"),
     }),
-  );
-  cmdFloor.push(await command(["run", "-A", "--quiet", floorCmd, join(dir, "floor0.db")]));
-}
+  () => command(["run", "-A", "--quiet", floorCmd, join(dir, "floor0.db")]),
+);
 rows.push(["`loom graph context` command", median(cmdLoom), median(cmdFloor)]);
 
 console.log("\n| measure | loom (ms) | floor (ms) | ratio |\n|---|---:|---:|---:|");
