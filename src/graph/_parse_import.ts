@@ -11,24 +11,12 @@ import {
   parseStatus,
 } from "./model.ts";
 import { LOOM_FORMAT } from "./export.ts";
-import type { EdgeType, NodeStatus, NodeType } from "./types.ts";
+import type { EdgeType, GraphNode, NodeStatus, NodeType } from "./types.ts";
 
-/** A node ready to insert; `key` is its id in the file. */
-export interface ImportNode {
+/** A node ready to insert; `key` is its id in the file, `id` the one to keep (if any). */
+export interface ImportNode extends Omit<GraphNode, "id"> {
   key: number | string;
   id: number | null;
-  changeId: string;
-  type: NodeType;
-  title: string;
-  body: string;
-  status: NodeStatus;
-  confidence: number | null;
-  files: string[];
-  branch: string | null;
-  commit: string | null;
-  sessionId: string | null;
-  createdAt: number;
-  updatedAt: number;
 }
 
 /** An edge ready to insert, between two nodes of the file (by change id). */
