@@ -120,7 +120,7 @@ Deno.test(
     await s.call(4, "tools/call", { name: "no_such_tool", arguments: {} });
     const unknownTool = (await s.next()).result;
     assert.equal(unknownTool.isError, true);
-    assert.match(unknownTool.content[0].text, /no such tool; the tools are file_read, /);
+    assert.match(unknownTool.content[0].text, /no such tool\. The tools are file_read, /);
 
     await s.call(5, "tools/call", { name: "file_read", arguments: { path: 5 } });
     const wrongType = (await s.next()).result;
