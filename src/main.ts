@@ -1,7 +1,6 @@
-import { parseCliArgs } from "./cli/args.ts";
+// Nothing here loads node:path or node:util (args.ts): `loom graph context` starts without them.
 import type { CliArgs } from "./cli/args.ts";
 import { COMMAND_HELP, HELP, VERSION } from "./cli/help.ts";
-import { join } from "node:path";
 import { isLoomError } from "./core/mod.ts";
 import type { OpenedHost } from "./tools/host.ts";
 import type { Asker } from "./permissions/types.ts";
@@ -24,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
   // `loom graph` parses its own flags (its --status takes a value): route it before the global parser.
   const first = argv.findIndex((a, i) => !a.startsWith("-") && argv[i - 1] !== "--project");
   if (argv[first] === "graph") return await graphCommand(argv.toSpliced(first, 1));
+  const { parseCliArgs } = await load<typeof import("./cli/args.ts")>("./cli/args.ts");
   const args = parseCliArgs(argv);
   if (args.version) {
     out(`loom ${VERSION}\n`);
@@ -264,6 +264,7 @@ async function doctorCommand(args: CliArgs): Promise<number> {
   );
   const { planMcpSandbox } = await load<typeof import("./cli/mcp_cmd.ts")>("./cli/mcp_cmd.ts");
   const { createProcessRunner } = await load<typeof import("./sandbox/mod.ts")>("./sandbox/mod.ts");
+  const { join } = await load<typeof import("node:path")>("node:path");
   let opened: OpenedHost;
   try {
     opened = await open(args, { interactive: false });

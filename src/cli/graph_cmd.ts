@@ -1,27 +1,22 @@
-import { parseArgs } from "node:util";
-import { resolve } from "node:path";
 import { isLoomError, LoomError } from "../core/mod.ts";
 import type { ProcessRunner } from "../core/mod.ts";
-import {
-  buildDecisionContext,
-  buildNarrative,
-  computePulse,
-  exportGraph,
-  hasGaps,
-  importGraph,
-  listNodes,
-  openProjectGraph,
-  parseEdgeType,
-  parseNodeType,
-  parseStatus,
-  renderPulse,
-  toDot,
-  toMermaid,
-} from "../graph/mod.ts";
+import { openProjectGraph } from "../graph/project.ts";
+import { buildDecisionContext } from "../graph/context.ts";
 import type { DecisionGraph, EdgeType } from "../graph/mod.ts";
-import { COMMAND_HELP } from "./help.ts";
-import { renderAdded, renderDetail, renderImport, renderList } from "./_graph_render.ts";
+import { parseGraphArgs, resolvePath } from "./_graph_args.ts";
+import type { OptionSpec } from "./_graph_args.ts";
 import { readGraphSettings } from "./_graph_settings.ts";
+
+type GraphModule = typeof import("../graph/mod.ts");
+type RenderModule = typeof import("./_graph_render.ts");
+
+/**
+ * Loads a module when a subcommand needs it. The specifier is computed on purpose (see main.ts's
+ * `load`): `loom graph context` then starts with only the store, context and settings modules.
+ */
+function load<T>(path: string): Promise<T> {
+  return import(new URL(path, import.meta.url).href);
+}
 
 /** What `loom graph` needs from the composition root. */
 export interface GraphCommandOptions {
@@ -37,11 +32,11 @@ export interface GraphCommandOptions {
   err: (text: string) => void;
 }
 
-const OPTIONS = {
+const OPTIONS: Record<string, OptionSpec> = {
   project: { type: "string" },
-  json: { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
-  yes: { type: "boolean", default: false },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  yes: { type: "boolean" },
   body: { type: "string" },
   confidence: { type: "string" },
   parent: { type: "string", multiple: true },
@@ -55,7 +50,27 @@ const OPTIONS = {
   budget: { type: "string" },
   format: { type: "string" },
   "fail-on": { type: "string" },
-} as const;
+};
+
+/** The flags `loom graph` understands, as parsed. */
+interface GraphFlags {
+  project?: string;
+  json?: boolean;
+  help?: boolean;
+  body?: string;
+  confidence?: string;
+  parent?: string[];
+  edge?: string;
+  rationale?: string;
+  file?: string[];
+  type?: string;
+  status?: string;
+  search?: string;
+  limit?: string;
+  budget?: string;
+  format?: string;
+  "fail-on"?: string;
+}
 
 /** When argv runs `loom graph ...` (global flags may come first), the arguments after `graph`. */
 export function graphArgv(argv: string[]): string[] | undefined {
@@ -77,23 +92,19 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
   try {
     let parsed;
     try {
-      parsed = parseArgs({
-        args: options.argv,
-        allowPositionals: true,
-        strict: true,
-        options: OPTIONS,
-      });
+      parsed = parseGraphArgs(options.argv, OPTIONS);
     } catch (e) {
       throw usage(`Cannot parse the command line: ${(e as Error).message.replace(/\.$/, "")}`);
     }
-    const { values, positionals } = parsed;
+    const values = parsed.values as GraphFlags;
+    const { positionals } = parsed;
     json = values.json ?? false;
     const [sub, ...rest] = positionals;
     if (values.help || sub === undefined || sub === "help") {
-      options.out(COMMAND_HELP.graph);
+      options.out((await load<typeof import("./help.ts")>("./help.ts")).COMMAND_HELP.graph);
       return sub === undefined && !values.help ? 2 : 0;
     }
-    const root = resolve(options.cwd, values.project ?? ".");
+    const root = resolvePath(options.cwd, values.project ?? ".");
     const writes = sub === "add" || sub === "import";
     using project = await openProjectGraph({
       root,
@@ -105,6 +116,18 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
       options.out(json ? JSON.stringify(data, null, 2) + "\n" : text);
     // Read only by the commands that need them, to keep `loom graph context` quick to start.
     const settings = () => readGraphSettings(root, options.home, options.env);
+    if (sub === "context") {
+      noExtra(rest, "context");
+      const budget = intFlag("--budget", values.budget) ?? (await settings()).budget;
+      const context = buildDecisionContext(graph, { budgetTokens: budget });
+      print(context.text + "\n", context);
+      return 0;
+    }
+    // The other subcommands load the rest of the graph code and the renderers.
+    const [g, r] = await Promise.all([
+      load<GraphModule>("../graph/mod.ts"),
+      load<RenderModule>("./_graph_render.ts"),
+    ]);
 
     switch (sub) {
       case "add": {
@@ -114,15 +137,15 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
         }
         const edge = values.edge === undefined
           ? undefined
-          : asUsage(() => parseEdgeType(values.edge!));
+          : asUsage(() => g.parseEdgeType(values.edge!));
         const result = graph.addNode({
-          type: asUsage(() => parseNodeType(type)),
+          type: asUsage(() => g.parseNodeType(type)),
           title,
           body: values.body,
           confidence: confidenceFlag(values.confidence),
           status: values.status === undefined
             ? undefined
-            : asUsage(() => parseStatus(values.status!)),
+            : asUsage(() => g.parseStatus(values.status!)),
           files: values.file,
           parents: (values.parent ?? []).map((ref) => ({
             ref,
@@ -130,7 +153,7 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
             rationale: values.rationale,
           })),
         });
-        print(renderAdded(result.node, result.edges), result);
+        print(r.renderAdded(result.node, result.edges), result);
         return 0;
       }
       case "link": {
@@ -138,7 +161,7 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
         if (!from || !to || !type || extra.length) {
           throw usage("Cannot link: expected 'loom graph link FROM TO TYPE'");
         }
-        const edgeType = asUsage(() => parseEdgeType(type));
+        const edgeType = asUsage(() => g.parseEdgeType(type));
         const edge = edgeType === "supersedes"
           ? graph.supersede(from, to, values.rationale)
           : graph.link(from, to, edgeType, values.rationale);
@@ -151,7 +174,7 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
           throw usage("Cannot unlink: expected 'loom graph unlink FROM TO [TYPE]'");
         }
         const edgeType: EdgeType | undefined = type
-          ? asUsage(() => parseEdgeType(type))
+          ? asUsage(() => g.parseEdgeType(type))
           : undefined;
         const removed = graph.unlink(from, to, edgeType);
         print(`Removed ${removed} edge${removed === 1 ? "" : "s"}\n`, { removed });
@@ -162,27 +185,29 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
         if (!ref || !status || extra.length) {
           throw usage("Cannot set a status: expected 'loom graph status ID STATUS'");
         }
-        const node = graph.setStatus(ref, asUsage(() => parseStatus(status)));
+        const node = graph.setStatus(ref, asUsage(() => g.parseStatus(status)));
         print(`#${node.id} ${node.type} "${node.title}" is now ${node.status}\n`, node);
         return 0;
       }
       case "show": {
         if (rest.length !== 1) throw usage("Cannot show a node: expected 'loom graph show ID'");
         const detail = graph.detail(rest[0]);
-        print(renderDetail(detail), detail);
+        print(r.renderDetail(detail), detail);
         return 0;
       }
       case "list": {
         noExtra(rest, "list");
-        const nodes = listNodes(graph, {
-          type: values.type === undefined ? undefined : asUsage(() => parseNodeType(values.type!)),
+        const nodes = g.listNodes(graph, {
+          type: values.type === undefined
+            ? undefined
+            : asUsage(() => g.parseNodeType(values.type!)),
           status: values.status === undefined
             ? undefined
-            : asUsage(() => parseStatus(values.status!)),
+            : asUsage(() => g.parseStatus(values.status!)),
           search: values.search,
           limit: intFlag("--limit", values.limit, 1) ?? 50,
         });
-        print(renderList(nodes), nodes);
+        print(r.renderList(nodes), nodes);
         return 0;
       }
       case "pulse": {
@@ -191,34 +216,30 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
         if (failOn !== undefined && failOn !== "gaps") {
           throw usage(`Cannot use --fail-on ${failOn}: the only check is 'gaps'`);
         }
-        const pulse = computePulse(graph, { staleDays: (await settings()).staleDays });
-        print(renderPulse(pulse), pulse);
-        return failOn === "gaps" && hasGaps(pulse) ? 1 : 0;
+        const pulse = g.computePulse(graph, { staleDays: (await settings()).staleDays });
+        print(g.renderPulse(pulse), pulse);
+        return failOn === "gaps" && g.hasGaps(pulse) ? 1 : 0;
       }
       case "narrative": {
         noExtra(rest, "narrative");
-        const narrative = buildNarrative(graph, { limit: intFlag("--limit", values.limit) });
+        const narrative = g.buildNarrative(graph, { limit: intFlag("--limit", values.limit) });
         print(narrative.markdown, narrative);
-        return 0;
-      }
-      case "context": {
-        noExtra(rest, "context");
-        const budget = intFlag("--budget", values.budget) ??
-          (await settings()).budget;
-        const context = buildDecisionContext(graph, { budgetTokens: budget });
-        print(context.text + "\n", context);
         return 0;
       }
       case "export":
         noExtra(rest, "export");
-        options.out(exportAs(graph, values.format ?? "json"));
+        options.out(exportAs(g, graph, values.format ?? "json"));
         return 0;
       case "import": {
         if (rest.length !== 1) throw usage("Cannot import: expected 'loom graph import FILE'");
-        const result = importGraph(graph, await readJson(resolve(options.cwd, rest[0]), rest[0]), {
-          source: rest[0],
-        });
-        print(renderImport(result, rest[0]), result);
+        const result = g.importGraph(
+          graph,
+          await readJson(resolvePath(options.cwd, rest[0]), rest[0]),
+          {
+            source: rest[0],
+          },
+        );
+        print(r.renderImport(result, rest[0]), result);
         return 0;
       }
       default:
@@ -232,10 +253,10 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
   }
 }
 
-function exportAs(graph: DecisionGraph, format: string): string {
-  if (format === "json") return JSON.stringify(exportGraph(graph), null, 2) + "\n";
-  if (format === "dot") return toDot(graph);
-  if (format === "mermaid") return toMermaid(graph);
+function exportAs(g: GraphModule, graph: DecisionGraph, format: string): string {
+  if (format === "json") return JSON.stringify(g.exportGraph(graph), null, 2) + "\n";
+  if (format === "dot") return g.toDot(graph);
+  if (format === "mermaid") return g.toMermaid(graph);
   throw usage(`Cannot export as "${format}": use json, dot or mermaid`);
 }
 

@@ -11,7 +11,7 @@ import {
   parseStatus,
 } from "./model.ts";
 import { LOOM_FORMAT } from "./export.ts";
-import type { EdgeType, GraphNode, NodeStatus, NodeType } from "./types.ts";
+import type { EdgeType, GraphNode } from "./types.ts";
 
 /** A node ready to insert; `key` is its id in the file, `id` the one to keep (if any). */
 export interface ImportNode extends Omit<GraphNode, "id"> {

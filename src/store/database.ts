@@ -1,6 +1,6 @@
 import { DatabaseSync } from "node:sqlite";
 import { LoomError } from "../core/mod.ts";
-import { checkMigrations, runMigrations } from "./migrations.ts";
+import { checkMigrations, migrationsDue, runMigrations } from "./migrations.ts";
 import type { MigrationSet } from "./migrations.ts";
 
 /** How to open a database. */
@@ -15,7 +15,8 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens (creating when missing, unless readonly) a SQLite file with WAL, synchronous=NORMAL,
- * busy_timeout and foreign keys on, then runs pending migrations in one transaction.
+ * busy_timeout and foreign keys on, then runs pending migrations in one transaction (the write
+ * lock is taken only when a read shows some are due).
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): DatabaseSync {
   let db: DatabaseSync;
@@ -35,7 +36,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     db.exec("PRAGMA foreign_keys = ON");
     const sets = options.migrations ?? [];
     if (options.readonly) checkMigrations(db, sets, path);
-    else if (sets.length > 0) runMigrations(db, sets);
+    else if (migrationsDue(db, sets)) runMigrations(db, sets);
   } catch (cause) {
     db.close();
     if (cause instanceof LoomError) throw cause;

@@ -179,3 +179,19 @@ Deno.test("a .loom that is a file, not a directory, gives a clear error and is l
   assert.equal(await Deno.readTextFile(join(root, ".loom")), "keep me");
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("opening a database that is up to date takes no write lock", async () => {
+  const dir = await tempDir();
+  const path = join(dir, "r.db");
+  openDatabase(path, { migrations: [NOTES] }).close();
+  const holder = openDatabase(path, { migrations: [NOTES] });
+  holder.exec("BEGIN IMMEDIATE");
+  const reader = openDatabase(path, { migrations: [NOTES], busyTimeoutMs: 10 });
+  assert.equal(appliedVersion(reader, "notes"), 2);
+  reader.close();
+  holder.exec("ROLLBACK");
+  holder.close();
+  const older = { ...NOTES, migrations: NOTES.migrations.slice(0, 1) };
+  assert.throws(() => openDatabase(path, { migrations: [older] }), /newer than this Loom/);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -72,6 +72,26 @@ export function runMigrations(
   }
 }
 
+/**
+ * True unless every set is already at its latest version, read without a write lock. The
+ * common open then takes no lock at all; when a migration is due, runMigrations re-reads the
+ * versions under its IMMEDIATE lock, so two processes opening a fresh file still migrate once.
+ */
+export function migrationsDue(db: DatabaseSync, sets: readonly MigrationSet[]): boolean {
+  if (sets.length === 0) return false;
+  for (const set of sets) checkNumbering(set);
+  let rows: { scope: string; v: number }[];
+  try {
+    rows = db.prepare(
+      "SELECT scope, max(version) AS v FROM schema_migrations GROUP BY scope",
+    ).all() as { scope: string; v: number }[];
+  } catch {
+    return true; // No ledger yet (or unreadable): let runMigrations decide under the lock.
+  }
+  const applied = new Map(rows.map((r) => [r.scope, r.v]));
+  return sets.some((set) => applied.get(set.scope) !== latestVersion(set));
+}
+
 /** Throws when a read-only database lacks migrations this Loom needs. */
 export function checkMigrations(db: DatabaseSync, sets: readonly MigrationSet[], path: string) {
   for (const set of sets) {

@@ -1,5 +1,5 @@
-// Deno's own file calls, not node:fs: loading node:fs costs ~15 ms at start of every graph command.
-import { dirname, isAbsolute, join, resolve } from "node:path";
+// Deno's own file calls, not node:fs, and string paths, not node:path: loading either costs every
+// graph command milliseconds at start. Paths here are POSIX (Loom runs on Linux and macOS).
 import type { DatabaseSync } from "node:sqlite";
 import { LoomError } from "../core/mod.ts";
 import { openDatabase } from "./database.ts";
@@ -8,8 +8,8 @@ import type { OpenDatabaseOptions } from "./database.ts";
 /** Where a project's database lives: `LOOM_DB_PATH` when given, else `<root>/.loom/loom.db`. */
 export function projectDatabasePath(root: string, env: Record<string, string> = {}): string {
   const override = env.LOOM_DB_PATH;
-  if (override) return isAbsolute(override) ? override : resolve(root, override);
-  return join(root, ".loom", "loom.db");
+  if (override) return override.startsWith("/") ? override : normalize(`${root}/${override}`);
+  return `${root}/.loom/loom.db`;
 }
 
 /**
@@ -27,16 +27,16 @@ export function openProjectDatabase(
     }
     return openDatabase(path, options);
   }
-  ensureDirectory(path, path === join(root, ".loom", "loom.db"));
+  ensureDirectory(path, path === `${root}/.loom/loom.db`);
   return openDatabase(path, options);
 }
 
 function ensureDirectory(path: string, isLoomDir: boolean): void {
-  const dir = dirname(path);
+  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
   try {
     Deno.mkdirSync(dir, { recursive: true });
-    if (isLoomDir && !exists(join(dir, ".gitignore"))) {
-      Deno.writeTextFileSync(join(dir, ".gitignore"), "*\n", { createNew: true });
+    if (isLoomDir && !exists(`${dir}/.gitignore`)) {
+      Deno.writeTextFileSync(`${dir}/.gitignore`, "*\n", { createNew: true });
     }
   } catch (cause) {
     if (cause instanceof Deno.errors.AlreadyExists) return;
@@ -56,4 +56,16 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Drops `.`, empty and resolvable `..` segments; a relative path stays relative. */
+function normalize(path: string): string {
+  const absolute = path.startsWith("/");
+  const parts: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === ".." && parts.length > 0 && parts.at(-1) !== "..") parts.pop();
+    else if (part !== ".." || !absolute) parts.push(part);
+  }
+  return (absolute ? "/" : "") + (parts.join("/") || (absolute ? "" : "."));
 }
