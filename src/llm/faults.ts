@@ -124,3 +124,41 @@ function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 300 ? flat.slice(0, 297) + "..." : flat;
 }
+
+// deno-lint-ignore no-explicit-any
+type ErrorClass<E = Error> = abstract new (...args: any[]) => E;
+
+/** The error classes both provider SDKs export (both are generated from the same template). */
+export interface SdkErrorClasses<E extends Error> {
+  APIUserAbortError: ErrorClass;
+  APIConnectionTimeoutError: ErrorClass;
+  APIConnectionError: ErrorClass;
+  APIError: ErrorClass<E>;
+}
+
+/**
+ * Maps an SDK error to a fault. Only what an API error's body looks like differs between
+ * providers, so each adapter passes `fromApiError`; aborts, timeouts, connection failures and
+ * malformed streams map the same way for all.
+ */
+export function faultFromSdk<E extends Error>(
+  err: unknown,
+  sdk: SdkErrorClasses<E>,
+  fromApiError: (err: E) => Fault,
+): Fault {
+  if (err instanceof sdk.APIUserAbortError) return { kind: "abort", message: "" };
+  if (err instanceof sdk.APIConnectionTimeoutError) {
+    return { kind: "timeout", message: (err as Error).message, cause: err };
+  }
+  if (err instanceof sdk.APIConnectionError) {
+    return { kind: "connection", message: causeMessage(err), cause: err };
+  }
+  if (err instanceof sdk.APIError) return fromApiError(err as E);
+  if (err instanceof SyntaxError) return { kind: "malformed", message: err.message, cause: err };
+  return { kind: "connection", message: causeMessage(err), cause: err };
+}
+
+function causeMessage(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause;
+  return cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+}

@@ -1,7 +1,7 @@
 // The Anthropic adapter: the real SDK, our retries, pure converters either side.
 import Anthropic from "@anthropic-ai/sdk";
 import type { LanguageModel, ModelInfo, ModelRequest, StreamPart } from "../../core/mod.ts";
-import type { Fault } from "../faults.ts";
+import { type Fault, faultFromSdk } from "../faults.ts";
 import { type RetryPolicy, streamWithRetries } from "../retry.ts";
 import { AnthropicEncoder } from "./encode.ts";
 import { type AnthropicEvent, createAnthropicConverter } from "./events.ts";
@@ -68,34 +68,15 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
 
 /** Maps the SDK's errors to faults. */
 export function anthropicFault(err: unknown): Fault {
-  if (err instanceof Anthropic.APIUserAbortError) return { kind: "abort", message: "" };
-  if (err instanceof Anthropic.APIConnectionTimeoutError) {
-    return { kind: "timeout", message: err.message, cause: err };
-  }
-  if (err instanceof Anthropic.APIConnectionError) {
-    return { kind: "connection", message: causeMessage(err), cause: err };
-  }
-  if (err instanceof Anthropic.APIError) {
-    const body = err.error as { error?: { type?: string; message?: string } } | undefined;
+  return faultFromSdk(err, Anthropic, (apiError: InstanceType<typeof Anthropic.APIError>) => {
+    const body = apiError.error as { error?: { type?: string; message?: string } } | undefined;
     return {
-      kind: err.status === undefined ? "stream-error" : "http",
-      status: err.status,
-      type: err.type ?? body?.error?.type,
-      message: body?.error?.message ?? err.message,
-      headers: err.headers,
-      cause: err,
+      kind: apiError.status === undefined ? "stream-error" : "http",
+      status: apiError.status,
+      type: apiError.type ?? body?.error?.type,
+      message: body?.error?.message ?? apiError.message,
+      headers: apiError.headers,
+      cause: apiError,
     };
-  }
-  if (err instanceof SyntaxError) return { kind: "malformed", message: err.message, cause: err };
-  return { kind: "connection", message: causeMessage(err), cause: err };
-}
-
-function causeMessage(err: unknown): string {
-  const cause = (err as { cause?: unknown })?.cause;
-  const text = cause instanceof Error
-    ? cause.message
-    : err instanceof Error
-    ? err.message
-    : String(err);
-  return text;
+  });
 }

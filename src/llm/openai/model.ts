@@ -1,7 +1,7 @@
 // The OpenAI adapter (OpenAI itself and every compatible server): the real SDK, our retries.
 import OpenAI from "openai";
 import type { LanguageModel, ModelInfo, ModelRequest, StreamPart } from "../../core/mod.ts";
-import type { Fault } from "../faults.ts";
+import { type Fault, faultFromSdk } from "../faults.ts";
 import { type RetryPolicy, streamWithRetries } from "../retry.ts";
 import { createOpenAIConverter, type OpenAIChunk } from "./chunks.ts";
 import { type OpenAIQuirks, toOpenAIRequest } from "./request.ts";
@@ -58,33 +58,19 @@ export function createOpenAIModel(options: OpenAIModelOptions): LanguageModel {
 
 /** Maps the SDK's errors to faults. */
 export function openAIFault(err: unknown): Fault {
-  if (err instanceof OpenAI.APIUserAbortError) return { kind: "abort", message: "" };
-  if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    return { kind: "timeout", message: err.message, cause: err };
-  }
-  if (err instanceof OpenAI.APIConnectionError) {
-    return { kind: "connection", message: causeMessage(err), cause: err };
-  }
-  if (err instanceof OpenAI.APIError) {
-    const body = err.error as
+  return faultFromSdk(err, OpenAI, (apiError: InstanceType<typeof OpenAI.APIError>) => {
+    const body = apiError.error as
       | { type?: string; code?: string | number; message?: string }
       | undefined;
     const code = typeof body?.code === "number" ? body.code : Number(body?.code);
     return {
-      kind: err.status === undefined ? "stream-error" : "http",
+      kind: apiError.status === undefined ? "stream-error" : "http",
       // An error inside a 200 stream carries its status (if any) in the body.
-      status: err.status ?? (Number.isInteger(code) && code >= 400 ? code : undefined),
-      type: err.type ?? body?.type ?? undefined,
-      message: body?.message ?? err.message,
-      headers: err.headers,
-      cause: err,
+      status: apiError.status ?? (Number.isInteger(code) && code >= 400 ? code : undefined),
+      type: apiError.type ?? body?.type ?? undefined,
+      message: body?.message ?? apiError.message,
+      headers: apiError.headers,
+      cause: apiError,
     };
-  }
-  if (err instanceof SyntaxError) return { kind: "malformed", message: err.message, cause: err };
-  return { kind: "connection", message: causeMessage(err), cause: err };
-}
-
-function causeMessage(err: unknown): string {
-  const cause = (err as { cause?: unknown })?.cause;
-  return cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+  });
 }
