@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTempProject } from "../../tests/_lib/project.ts";
+import { createProjectAndHome } from "../../tests/_lib/project.ts";
 import { loadConfig } from "./load.ts";
 import { recordTrust } from "./trust.ts";
 
@@ -13,18 +13,12 @@ const TOML = [
 ].join("\n");
 
 async function setup() {
-  const project = await createTempProject({ ".loom.toml": TOML });
-  const home = await createTempProject({
+  const dirs = await createProjectAndHome({ ".loom.toml": TOML }, {
     ".loom/config.toml": '[providers.groq]\napi_key_env = "MY_GROQ_KEY"\n',
   });
   return {
-    project,
-    home,
-    load: () => loadConfig({ root: project.root, home: home.root, env: {} }),
-    async [Symbol.asyncDispose]() {
-      await project[Symbol.asyncDispose]();
-      await home[Symbol.asyncDispose]();
-    },
+    ...dirs,
+    load: () => loadConfig({ root: dirs.project.root, home: dirs.home.root, env: {} }),
   };
 }
 

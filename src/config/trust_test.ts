@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createTempProject } from "../../tests/_lib/project.ts";
+import { createProjectAndHome, createTempProject } from "../../tests/_lib/project.ts";
 import { loadConfig } from "./load.ts";
 import { projectHash, recordTrust, trustStatus } from "./trust.ts";
 
@@ -44,16 +44,10 @@ const PENDING = [
 async function setup(
   files: Record<string, string> = { ".loom.toml": WIDE_TOML, "LOOM.md": WIDE_MD },
 ) {
-  const project = await createTempProject(files);
-  const home = await createTempProject();
+  const dirs = await createProjectAndHome(files);
   return {
-    project,
-    home,
-    load: () => loadConfig({ root: project.root, home: home.root, env: {} }),
-    async [Symbol.asyncDispose]() {
-      await project[Symbol.asyncDispose]();
-      await home[Symbol.asyncDispose]();
-    },
+    ...dirs,
+    load: () => loadConfig({ root: dirs.project.root, home: dirs.home.root, env: {} }),
   };
 }
 

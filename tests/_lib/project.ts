@@ -54,3 +54,20 @@ async function git(cwd: string, args: string[]): Promise<string> {
   }
   return new TextDecoder().decode(out.stdout);
 }
+
+/** A temp project plus a temp user home (for `~/.loom`), both removed together. */
+export async function createProjectAndHome(
+  projectFiles: Record<string, string | Uint8Array> = {},
+  homeFiles: Record<string, string | Uint8Array> = {},
+): Promise<{ project: TempProject; home: TempProject } & AsyncDisposable> {
+  const project = await createTempProject(projectFiles);
+  const home = await createTempProject(homeFiles);
+  return {
+    project,
+    home,
+    async [Symbol.asyncDispose]() {
+      await project[Symbol.asyncDispose]();
+      await home[Symbol.asyncDispose]();
+    },
+  };
+}
