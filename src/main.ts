@@ -1,7 +1,7 @@
 // Nothing here loads node:path or node:util (args.ts): `loom graph context` starts without them.
 import type { CliArgs } from "./cli/args.ts";
 import { COMMAND_HELP, HELP, VERSION } from "./cli/help.ts";
-import { isLoomError } from "./core/mod.ts";
+import { isLoomError, settlePending } from "./core/mod.ts";
 import type { OpenedHost } from "./tools/host.ts";
 import type { Asker } from "./permissions/types.ts";
 
@@ -305,5 +305,6 @@ if (import.meta.main) {
       code = 1;
     }
   }
+  await settlePending(); // e.g. directory flushes of `[files] fsync`
   Deno.exit(code);
 }

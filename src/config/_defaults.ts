@@ -4,7 +4,7 @@ import type { LoomConfig } from "./schema.ts";
 
 /** Top-level sections: a `LOOM_<SECTION>_<KEY>` variable can only set a key of one of them. */
 const SECTIONS = ["model", "permissions", "context", "mcp", "lsp", "repo", "sandbox"]
-  .concat(["graph", "shell", "providers", "models"]);
+  .concat(["graph", "files", "shell", "providers", "models"]);
 
 /** `configSchema.parse({})`, written out (schema_test.ts keeps the two equal). */
 export function plainDefaults(): LoomConfig {
@@ -21,6 +21,7 @@ export function plainDefaults(): LoomConfig {
     repo: { watch_enabled: true },
     sandbox: { mode: "auto", network: false },
     graph: { stale_days: 14 },
+    files: { fsync: false },
     shell: { timeout_seconds: 120 },
     providers: {},
     models: {},

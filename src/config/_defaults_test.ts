@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { configSchema } from "./schema.ts";
 import { mayConfigure, plainDefaults } from "./_defaults.ts";
 import { loadConfig } from "./load.ts";
+import { envName } from "./env.ts";
+import { asNode, scalarKeys } from "./_schema_walk.ts";
 import { createTempProject } from "../../tests/_lib/project.ts";
 
 Deno.test("the plain defaults are exactly what the config schema fills in", () => {
@@ -27,6 +29,12 @@ Deno.test("a LOOM_ variable may configure when it names a config section, and on
   for (const [env, expected] of table) {
     assert.equal(mayConfigure(env), expected, JSON.stringify(env));
   }
+});
+
+Deno.test("every config key's LOOM_ variable is seen as configuring, so none is ignored", () => {
+  const names = [...scalarKeys(asNode(configSchema))].map(([path]) => envName(path));
+  assert.ok(names.includes("LOOM_FILES_FSYNC"), names.join(" "));
+  for (const name of names) assert.equal(mayConfigure({ [name]: "x" }), true, name);
 });
 
 Deno.test("loadConfig without any config source gives the defaults, and a variable still counts", async () => {

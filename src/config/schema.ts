@@ -66,6 +66,10 @@ export const configSchema = z.object({
   graph: z.object({
     stale_days: z.number().int().min(1).max(3650).default(14),
   }).prefault({}),
+  files: z.object({
+    /** Flush each write to disk (fdatasync, then the directory) before reporting it done. */
+    fsync: z.boolean().default(false),
+  }).prefault({}),
   shell: z.object({
     timeout_seconds: z.number().int().min(1).max(600).default(120),
   }).prefault({}),

@@ -12,6 +12,7 @@ export type { CappedOutput } from "./truncate.ts";
 export { toPosix } from "./paths.ts";
 export type { Clock, ProcessRunner, RunOptions, RunResult } from "./ports.ts";
 export { estimateTokens } from "./tokens.ts";
+export { finishBeforeExit, settlePending } from "./pending.ts";
 export type {
   FinishReason,
   ImagePart,

@@ -1,4 +1,5 @@
 import { basename, dirname, join } from "node:path";
+import { finishBeforeExit } from "../core/mod.ts";
 
 /**
  * Up to this size files are read and written with synchronous calls: each async file op costs a
@@ -12,12 +13,19 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** Last check before the rename; throwing aborts the write and removes the temp file. */
   beforeRename?: () => Promise<void>;
+  /**
+   * Flush the data before the rename and the directory after it (`[files] fsync`), so a write
+   * reported done survives a power cut. Without it the write is still atomic: a crash of Loom
+   * leaves the old file or the new one, never a torn one.
+   */
+  flush?: boolean;
 }
 
 /**
- * Writes a temp file beside `abs`, flushes its data (fdatasync: the size is flushed too, the
- * timestamps need not be), renames it over `abs`, then flushes the directory in the background
- * so the rename itself survives a crash. Small files use synchronous calls (see SYNC_IO_BYTES).
+ * Writes a temp file beside `abs` and renames it over `abs`. With `flush`, the temp file's data
+ * is flushed first (fdatasync: the size is flushed too, the timestamps need not be) and the
+ * directory in the background afterwards, so the rename itself survives a power cut. Small files
+ * use synchronous calls (see SYNC_IO_BYTES).
  */
 export async function writeFileAtomic(
   abs: string,
@@ -27,8 +35,9 @@ export async function writeFileAtomic(
   const dir = dirname(abs);
   const tmp = join(dir, `.${basename(abs).slice(0, 100)}.loom-${crypto.randomUUID()}.tmp`);
   try {
-    if (bytes.length <= SYNC_IO_BYTES) writeDurableSync(tmp, bytes, options.mode);
-    else await writeDurable(tmp, bytes, options.mode);
+    const flush = options.flush ?? false;
+    if (bytes.length <= SYNC_IO_BYTES) writeTempSync(tmp, bytes, options.mode, flush);
+    else await writeTemp(tmp, bytes, options.mode, flush);
     await options.beforeRename?.();
     Deno.renameSync(tmp, abs);
   } catch (err) {
@@ -39,7 +48,9 @@ export async function writeFileAtomic(
     }
     throw err;
   }
-  syncDirSoon(dir);
+  // Unflushed data behind a durable rename could surface as an empty file after a power cut:
+  // the directory is flushed only when the data was.
+  if (options.flush) syncDirSoon(dir);
 }
 
 /**
@@ -61,27 +72,33 @@ function createWithMode(path: string, mode: number | undefined): Deno.FsFile {
   return file;
 }
 
-function writeDurableSync(path: string, bytes: Uint8Array, mode: number | undefined): void {
+function writeTempSync(
+  path: string,
+  bytes: Uint8Array,
+  mode: number | undefined,
+  flush: boolean,
+): void {
   const file = createWithMode(path, mode);
   try {
     let written = 0;
     while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
-    file.syncDataSync();
+    if (flush) file.syncDataSync();
   } finally {
     file.close();
   }
 }
 
-async function writeDurable(
+async function writeTemp(
   path: string,
   bytes: Uint8Array,
   mode: number | undefined,
+  flush: boolean,
 ): Promise<void> {
   const file = createWithMode(path, mode);
   try {
     let written = 0;
     while (written < bytes.length) written += await file.write(bytes.subarray(written));
-    await file.syncData();
+    if (flush) await file.syncData();
   } finally {
     file.close();
   }
@@ -109,6 +126,7 @@ function syncDirSoon(dir: string): void {
     dirSyncs.delete(dir);
   })();
   dirSyncs.set(dir, entry);
+  finishBeforeExit(entry.done);
 }
 
 /** Resolves when every directory flush started so far has finished. */

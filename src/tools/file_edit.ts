@@ -122,6 +122,7 @@ export const fileEdit = defineTool({
       await writeFileAtomic(abs, bytes, {
         mode: existing.mode,
         beforeRename: unchangedSince(abs, existing.bytes, "edit", shown),
+        flush: ctx.config.files.fsync,
       }).catch((err) => {
         throw fsError(err, "edit", shown);
       });

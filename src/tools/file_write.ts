@@ -73,6 +73,7 @@ export const fileWrite = defineTool({
       await writeFileAtomic(abs, bytes, {
         mode: existing?.mode,
         beforeRename: unchangedSince(abs, existing?.bytes, "write", shown),
+        flush: ctx.config.files.fsync,
       }).catch((err) => {
         throw fsError(err, "write", shown);
       });

@@ -259,7 +259,8 @@ try {
       reference: () => ({ name: "list_directory", arguments: { path: abs("src") } }),
     },
     {
-      // Loom flushes the new content (fdatasync) before its rename; the reference does not.
+      // Both write a temp file and rename it over the target, without fsync. With
+      // LOOM_FILES_FSYNC=true in the bench's environment Loom flushes before the rename.
       label: "file_edit",
       goal: "≤ 0.80x",
       loom: (i) => ({
