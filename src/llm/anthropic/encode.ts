@@ -20,15 +20,27 @@ interface Group {
   items: Converted[];
   start: number;
 }
-/** The conversation's leading groups that no later request changes, and what they came from. */
+/**
+ * The conversation's leading groups that no later request changes, and what they came from.
+ * While a conversation is appended to, one Stable grows in place (messages, chunks and bytes).
+ */
 interface Stable {
-  messages: readonly Message[];
+  messages: Message[];
   /** `messages.length`: the request messages the kept groups cover. */
   upto: number;
   chunks: Uint8Array[];
+  /** The total length of `chunks`. */
+  bytes: number;
   groups: number;
   /** The role of the last kept group. */
   role: Role | undefined;
+}
+/** What one pass over the conversation reused and left behind. */
+interface Pass {
+  /** The Stable whose chunks were reused, how many of them and their length; else undefined. */
+  reused: { stable: Stable; count: number; bytes: number } | undefined;
+  /** A Stable whose chunks are, after this pass, exactly the first conversation chunks emitted. */
+  after: Stable | undefined;
 }
 interface Cached {
   text: string;
@@ -47,7 +59,14 @@ const OPEN: Record<Role, Uint8Array> = {
   assistant: utf8.encode('{"role":"assistant","content":['),
 };
 const NOTHING: Converted = { role: "user", blocks: [], bytes: new Uint8Array() };
-const NO_STABLE: Stable = { messages: [], upto: 0, chunks: [], groups: 0, role: undefined };
+const noStable = (): Stable => ({
+  messages: [],
+  upto: 0,
+  chunks: [],
+  bytes: 0,
+  groups: 0,
+  role: undefined,
+});
 
 /** Adds an ephemeral cache breakpoint to one block's JSON (it ends with `}`). */
 function marked(json: string): string {
@@ -64,43 +83,62 @@ export class AnthropicEncoder {
   #tools = new WeakMap<ToolDefinition, { plain: Uint8Array; last: Uint8Array }>();
   #head: Cached = { text: "", bytes: new Uint8Array() };
   #system: Cached = { text: "", bytes: new Uint8Array() };
-  /** The leased buffer, the chunks its bytes were last built from, and whether a body is out. */
+  #stable = noStable();
+  /** The leased buffer and whether a body is out. */
   #buffer = new Uint8Array();
-  #last: Uint8Array[] = [];
   #leased = false;
-  #stable = NO_STABLE;
+  /** What the buffer starts with: these preamble chunks, then `#bufferStable`'s chunks. */
+  #bufferPreamble: Uint8Array[] = [];
+  #bufferStable: { stable: Stable; bytes: number } | undefined;
 
   /** The request body as UTF-8 JSON, in a new array of its own. */
   encode(request: ModelRequest, info: ModelInfo): Uint8Array {
-    const chunks = this.#chunks(request, info);
+    const chunks = this.#preamble(request, info);
+    this.#conversation(request.messages, chunks, true);
+    chunks.push(CLOSE);
     return join(chunks, new Uint8Array(lengthOf(chunks)), 0, 0);
   }
 
   /**
-   * The request body as UTF-8 JSON, written into a buffer the encoder keeps between calls: only
-   * the bytes after the part shared with the previous body are copied, and nothing is allocated
-   * once the buffer is large enough. The bytes stay valid until `release()`; while a body is out,
-   * further leases get arrays of their own, so overlapping calls never share bytes.
+   * The request body as UTF-8 JSON, written into a buffer the encoder keeps between calls. When
+   * the request starts as the previous one did (the same preamble, then the conversation's stable
+   * part, which only grows), those bytes are already in the buffer and only the rest is written:
+   * no walk over the whole history, and nothing allocated once the buffer is large enough. The
+   * bytes stay valid until `release()`; while a body is out, further leases get arrays of their
+   * own, so overlapping calls never share bytes.
    */
   lease(request: ModelRequest, info: ModelInfo): { body: Uint8Array; release(): void } {
-    const chunks = this.#chunks(request, info);
-    const length = lengthOf(chunks);
-    if (this.#leased) return { body: join(chunks, new Uint8Array(length), 0, 0), release() {} };
-    // The previous body's chunks are never changed once built: equal references, equal bytes.
-    let same = 0, at = 0;
-    const last = this.#last;
-    if (this.#buffer.length < length) {
-      this.#buffer = new Uint8Array(Math.max(length + (length >> 1), 64 * 1024));
+    if (this.#leased) return { body: this.encode(request, info), release() {} };
+    const preamble = this.#preamble(request, info);
+    const tail: Uint8Array[] = [];
+    const pass = this.#conversation(request.messages, tail, false);
+    tail.push(CLOSE);
+    const reused = pass.reused;
+    const preambleBytes = lengthOf(preamble);
+    const length = preambleBytes + (reused?.bytes ?? 0) + lengthOf(tail);
+    const kept = this.#bufferStable;
+    let body: Uint8Array;
+    if (
+      this.#buffer.length >= length && reused !== undefined && kept !== undefined &&
+      reused.stable === kept.stable && reused.bytes === kept.bytes &&
+      sameChunks(preamble, this.#bufferPreamble)
+    ) {
+      body = join(tail, this.#buffer, 0, preambleBytes + reused.bytes);
     } else {
-      const n = Math.min(last.length, chunks.length);
-      while (same < n && last[same] === chunks[same]) at += chunks[same++].length;
+      if (this.#buffer.length < length) {
+        this.#buffer = new Uint8Array(Math.max(length + (length >> 1), 64 * 1024));
+      }
+      const all = reused === undefined
+        ? preamble.concat(tail)
+        : preamble.concat(reused.stable.chunks.slice(0, reused.count), tail);
+      body = join(all, this.#buffer, 0, 0);
     }
-    const body = join(chunks, this.#buffer, same, at).subarray(0, length);
-    this.#last = chunks;
+    this.#bufferPreamble = preamble;
+    this.#bufferStable = pass.after && { stable: pass.after, bytes: pass.after.bytes };
     this.#leased = true;
     let released = false;
     return {
-      body,
+      body: body.subarray(0, length),
       release: () => {
         if (released) return;
         released = true;
@@ -109,7 +147,8 @@ export class AnthropicEncoder {
     };
   }
 
-  #chunks(request: ModelRequest, info: ModelInfo): Uint8Array[] {
+  /** The chunks before the conversation: model and limits, system prompt, tools. */
+  #preamble(request: ModelRequest, info: ModelInfo): Uint8Array[] {
     const max = request.maxTokens ?? Math.min(info.maxOutput, 8192);
     const chunks: Uint8Array[] = [
       cached(
@@ -130,8 +169,6 @@ export class AnthropicEncoder {
       chunks.push(TOOLS_CLOSE);
     }
     chunks.push(MESSAGES_OPEN);
-    this.#conversation(request.messages, chunks);
-    chunks.push(CLOSE);
     return chunks;
   }
 
@@ -181,15 +218,20 @@ export class AnthropicEncoder {
   /**
    * Merges neighbours of one role; marks the last message and the user turn before it. Groups
    * before that user turn never change again in an append-only conversation, so their chunks are
-   * kept and reused while the request starts with the same message objects.
+   * kept and reused while the request starts with the same message objects. Pushes the chunks of
+   * the conversation (from after the reused ones unless `withStable`) onto `chunks`.
    */
-  #conversation(messages: readonly Message[], chunks: Uint8Array[]): void {
+  #conversation(messages: readonly Message[], chunks: Uint8Array[], withStable: boolean): Pass {
     const stable = this.#stable;
     let from = 0;
     if (stable.upto > 0 && messages.length > stable.upto) {
       const seen = stable.messages;
       let k = 0;
-      while (k < stable.upto && messages[k] === seen[k]) k++;
+      // System messages go into the preamble, not here: any one stands for any other.
+      while (
+        k < stable.upto &&
+        (messages[k] === seen[k] || (messages[k].role === "system" && seen[k].role === "system"))
+      ) k++;
       if (k === stable.upto) from = k;
     }
     const groups: Group[] = [];
@@ -210,13 +252,16 @@ export class AnthropicEncoder {
     // The kept groups end just before a user turn that is not the last one; anything else means
     // the conversation was not simply appended to.
     if (from > 0 && (previousUser < 0 || groups[0].role === stable.role)) {
-      this.#stable = NO_STABLE;
-      return this.#conversation(messages, chunks);
+      this.#stable = noStable();
+      return this.#conversation(messages, chunks, withStable);
     }
+    const reused = from > 0
+      ? { stable, count: stable.chunks.length, bytes: stable.bytes }
+      : undefined;
+    if (reused && withStable) { for (const chunk of stable.chunks) chunks.push(chunk); }
     const base = from > 0 ? stable.groups : 0;
     const first = chunks.length;
-    if (from > 0) { for (const chunk of stable.chunks) chunks.push(chunk); }
-    let boundary = chunks.length;
+    let boundary = first;
     for (let g = 0; g <= end; g++) {
       const { role, items } = groups[g];
       if (g === previousUser) boundary = chunks.length;
@@ -230,15 +275,21 @@ export class AnthropicEncoder {
       chunks.push(CLOSE);
     }
     if (previousUser > 0 || (previousUser === 0 && from === 0)) {
+      // Grown in place when reused: the request's leading messages are the same objects.
+      const next = reused ? stable : noStable();
       const upto = groups[previousUser].start;
-      this.#stable = {
-        messages: messages.slice(0, upto),
-        upto,
-        chunks: chunks.slice(first, boundary),
-        groups: base + previousUser,
-        role: previousUser > 0 ? groups[previousUser - 1].role : undefined,
-      };
+      for (let i = next.upto; i < upto; i++) next.messages.push(messages[i]);
+      next.upto = upto;
+      for (let i = first; i < boundary; i++) {
+        next.chunks.push(chunks[i]);
+        next.bytes += chunks[i].length;
+      }
+      next.groups = base + previousUser;
+      next.role = previousUser > 0 ? groups[previousUser - 1].role : undefined;
+      this.#stable = next;
+      return { reused, after: next };
     }
+    return { reused, after: reused?.stable };
   }
 }
 
@@ -266,7 +317,14 @@ function lengthOf(chunks: Uint8Array[]): number {
   return length;
 }
 
-/** Copies `chunks` from index `from` (which starts at byte `at`) into `into`. */
+/** True when both lists hold the same chunk objects in the same order. */
+function sameChunks(a: Uint8Array[], b: Uint8Array[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Copies `chunks` from index `from` into `into`, starting at byte `at`. */
 function join(chunks: Uint8Array[], into: Uint8Array, from: number, at: number): Uint8Array {
   for (let i = from; i < chunks.length; i++) {
     into.set(chunks[i], at);

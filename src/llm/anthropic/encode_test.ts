@@ -121,7 +121,11 @@ Deno.test("leased bodies stay exact while a conversation grows, is compacted and
     { role: "assistant", content: [{ type: "text", text: `answer ${n}` }] },
   ];
   const check = (label: string) => {
-    const request: ModelRequest = { messages: [...messages], tools: TOOLS };
+    // A new system message object each time, as the agent loop sends it.
+    const request: ModelRequest = {
+      messages: [{ ...messages[0] }, ...messages.slice(1)],
+      tools: TOOLS,
+    };
     const expected = JSON.stringify(toAnthropicRequest(request, INFO));
     const lease = encoder.lease(request, INFO);
     assert.equal(text(lease.body), expected, label);
@@ -133,6 +137,21 @@ Deno.test("leased bodies stay exact while a conversation grows, is compacted and
       messages.push(message);
       check(`turn ${n}, ${messages.length} messages`);
     }
+  }
+  // A body encoded without a lease (one was out) grows the kept prefix past the leased buffer's.
+  for (const message of turn(5)) {
+    messages.push(message);
+    const request: ModelRequest = { messages: [...messages], tools: TOOLS };
+    const out = encoder.lease(request, INFO);
+    messages.push({ role: "user", content: `aside ${messages.length}` });
+    const aside: ModelRequest = { messages: [...messages], tools: TOOLS };
+    assert.equal(
+      text(encoder.encode(aside, INFO)),
+      JSON.stringify(toAnthropicRequest(aside, INFO)),
+    );
+    out.release();
+    messages.push({ role: "assistant", content: `reply ${messages.length}` });
+    check(`after a body encoded aside, ${messages.length} messages`);
   }
   // Compaction: a summary replaces the older turns, so the kept prefix no longer matches.
   messages = [messages[0], { role: "user", content: "summary of turns 1-3" }, ...turn(4)];
