@@ -211,6 +211,13 @@ async function toolCommand(args: CliArgs): Promise<number> {
     tools: isToolName(name) ? [name] : undefined,
   });
   const { runTool } = await runModule;
+  // Tool output (file contents, command output) reaching a terminal shows its control characters
+  // instead of running them; piped output and --json stay exact.
+  const { safeText } = await load<typeof import("./core/safe_text.ts")>("./core/safe_text.ts");
+  const shown = (text: string, tty: boolean) => {
+    const safe = tty ? safeText(text) : text;
+    return safe.endsWith("\n") ? safe : safe + "\n";
+  };
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSignal);
@@ -219,12 +226,12 @@ async function toolCommand(args: CliArgs): Promise<number> {
     if (args.json) {
       out(JSON.stringify(outcome, null, 2) + "\n");
     } else if (outcome.isError) {
-      err(outcome.text.endsWith("\n") ? outcome.text : outcome.text + "\n");
+      err(shown(outcome.text, Deno.stderr.isTerminal()));
       if (outcome.code === "DENIED" && outcome.request) {
-        err(host.permissions.explain(outcome.request) + "\n");
+        err(shown(host.permissions.explain(outcome.request), Deno.stderr.isTerminal()));
       }
     } else {
-      out(outcome.text.endsWith("\n") ? outcome.text : outcome.text + "\n");
+      out(shown(outcome.text, Deno.stdout.isTerminal()));
     }
     if (!outcome.isError) return 0;
     return outcome.code === "USAGE" ? 2 : 1;

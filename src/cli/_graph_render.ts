@@ -1,4 +1,9 @@
 import type { GraphEdge, GraphNode, ImportResult, NodeDetail } from "../graph/mod.ts";
+import { safeText } from "./render/safe_text.ts";
+
+// Titles, bodies and rationales come from models and MCP clients: control characters in them are
+// shown, not sent to the terminal (see safeText); a title stays on its line.
+const oneLine = (text: string) => safeText(text, { oneLine: true });
 
 /** `2025-01-02 10:00 UTC` */
 export function when(ms: number): string {
@@ -14,7 +19,7 @@ export function nodeLine(node: GraphNode): string {
   const conf = node.confidence === null ? "" : `${node.confidence}%`;
   return `#${String(node.id).padEnd(5)} ${node.type.padEnd(11)} ${node.status.padEnd(10)} ${
     conf.padStart(4)
-  }  ${node.title}`;
+  }  ${oneLine(node.title)}`;
 }
 
 /** A node list, or a sentence when empty. */
@@ -26,7 +31,7 @@ export function renderList(nodes: GraphNode[]): string {
 /** A node with its body, provenance and both directions of edges. */
 export function renderDetail(d: NodeDetail): string {
   const n = d.node;
-  const lines = [`#${n.id} ${n.type} "${n.title}" [${facts(n)}]`];
+  const lines = [`#${n.id} ${n.type} "${oneLine(n.title)}" [${facts(n)}]`];
   const where = n.branch || n.commit
     ? ` on ${n.branch ?? "(detached)"}${n.commit ? "@" + n.commit.slice(0, 8) : ""}`
     : "";
@@ -34,21 +39,21 @@ export function renderDetail(d: NodeDetail): string {
   lines.push(`  created ${when(n.createdAt)}${where}; updated ${when(n.updatedAt)}`);
   if (n.sessionId) lines.push(`  session ${n.sessionId}`);
   if (n.files.length) lines.push(`  files: ${n.files.join(", ")}`);
-  if (n.body) lines.push("", ...n.body.split("\n").map((l) => `  ${l}`));
-  const edge = (e: GraphEdge) => `${e.type}${e.rationale ? `: ${e.rationale}` : ""}`;
+  if (n.body) lines.push("", ...safeText(n.body).split("\n").map((l) => `  ${l}`));
+  const edge = (e: GraphEdge) => `${e.type}${e.rationale ? `: ${oneLine(e.rationale)}` : ""}`;
   if (d.incoming.length) {
     lines.push("", "From:");
     for (const x of d.incoming) {
-      lines.push(`  ← #${x.node.id} ${x.node.type} "${x.node.title}" (${edge(x.edge)})`);
+      lines.push(`  ← #${x.node.id} ${x.node.type} "${oneLine(x.node.title)}" (${edge(x.edge)})`);
     }
   }
   if (d.outgoing.length) {
     lines.push("", "To:");
     for (const x of d.outgoing) {
-      lines.push(`  → #${x.node.id} ${x.node.type} "${x.node.title}" (${edge(x.edge)})`);
+      lines.push(`  → #${x.node.id} ${x.node.type} "${oneLine(x.node.title)}" (${edge(x.edge)})`);
     }
   }
-  return lines.join("\n") + "\n";
+  return safeText(lines.join("\n") + "\n");
 }
 
 /** `Added #4 option "..." under #2 (chosen)`. */
@@ -56,7 +61,7 @@ export function renderAdded(node: GraphNode, edges: GraphEdge[]): string {
   const under = edges.length
     ? ` under ${edges.map((e) => `#${e.from} (${e.type})`).join(", ")}`
     : "";
-  return `Added #${node.id} ${node.type} "${node.title}" [${facts(node)}]${under}\n`;
+  return `Added #${node.id} ${node.type} "${oneLine(node.title)}" [${facts(node)}]${under}\n`;
 }
 
 /** What an import did, in one or two lines. */

@@ -125,6 +125,7 @@ export async function runAgentCommand(deps: AgentCommandDeps): Promise<number> {
       format: args.outputFormat,
       view,
       architect: args.architect,
+      terminal: deps.stdoutIsTty,
       signal: controller.signal,
       out,
       err: deps.err,

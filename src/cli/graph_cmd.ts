@@ -6,6 +6,7 @@ import type { DecisionGraph, EdgeType } from "../graph/mod.ts";
 import { parseGraphArgs, resolvePath } from "./_graph_args.ts";
 import type { OptionSpec } from "./_graph_args.ts";
 import { readGraphSettings } from "./_graph_settings.ts";
+import { safeText } from "./render/safe_text.ts";
 
 type GraphModule = typeof import("../graph/mod.ts");
 type RenderModule = typeof import("./_graph_render.ts");
@@ -112,8 +113,9 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
       runner: writes ? await options.runner?.() : undefined,
     });
     const graph = project.graph;
+    // Node titles and bodies are untrusted: the human text shows their control characters.
     const print = (text: string, data: unknown) =>
-      options.out(json ? JSON.stringify(data, null, 2) + "\n" : text);
+      options.out(json ? JSON.stringify(data, null, 2) + "\n" : safeText(text));
     // Read only by the commands that need them, to keep `loom graph context` quick to start.
     const settings = () => readGraphSettings(root, options.home, options.env);
     if (sub === "context") {
@@ -248,7 +250,7 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
   } catch (e) {
     if (!isLoomError(e)) throw e;
     if (json) options.out(JSON.stringify({ error: { code: e.code, message: e.message } }) + "\n");
-    options.err(e.message + "\n");
+    options.err(safeText(e.message) + "\n");
     return e.code === "USAGE" ? 2 : 1;
   }
 }

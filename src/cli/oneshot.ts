@@ -4,6 +4,7 @@ import type { Agent, AgentEvent, StopReason } from "../agent/mod.ts";
 import type { Usage } from "../core/mod.ts";
 import type { OutputFormat } from "./args.ts";
 import type { TurnView } from "./render/turn_view.ts";
+import { safeText } from "./render/safe_text.ts";
 
 /** How one answer is produced and printed. */
 export interface OneShotOptions {
@@ -11,6 +12,11 @@ export interface OneShotOptions {
   /** Text format: render the turn as it happens (a person is watching); else print the answer. */
   view?: TurnView;
   architect?: boolean;
+  /**
+   * Text format: `out` is a terminal, so the model's control characters are shown instead of
+   * run (see safeText). Piped text and the JSON formats stay as the model wrote them.
+   */
+  terminal?: boolean;
   signal?: AbortSignal;
   out: (text: string) => void;
   err: (text: string) => void;
@@ -73,6 +79,7 @@ export async function runOneShot(
     errors: [],
   };
   const inputs = new Map<string, Record<string, unknown>>();
+  const shown = (text: string) => options.terminal ? safeText(text) : text;
   const events = agent.run(prompt, {
     signal: options.signal,
     mode: options.architect ? "architect" : "normal",
@@ -108,7 +115,9 @@ export async function runOneShot(
         break;
       case "error":
         result.errors.push({ code: event.error.code, message: event.error.message });
-        if (options.format === "text" && !options.view) options.err(`${event.error.message}\n`);
+        if (options.format === "text" && !options.view) {
+          options.err(`${shown(event.error.message)}\n`);
+        }
         break;
       case "final":
         result.answer = event.text;
@@ -120,7 +129,8 @@ export async function runOneShot(
   result.title ??= agent.session()?.title ?? null;
   if (options.format === "json") options.out(`${JSON.stringify(result, null, 2)}\n`);
   else if (options.format === "text" && !options.view && result.answer !== "") {
-    options.out(result.answer.endsWith("\n") ? result.answer : `${result.answer}\n`);
+    const answer = shown(result.answer);
+    options.out(answer.endsWith("\n") ? answer : `${answer}\n`);
   }
   return result.reason === "final" ? 0 : 1;
 }

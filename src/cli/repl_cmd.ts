@@ -6,6 +6,7 @@ import { type AgentSetup, type AgentSetupOptions, openAgentSetup } from "./_agen
 import { createReplCommands, type ReplState } from "./repl_commands.ts";
 import { renderSessionList } from "./sessions_cmd.ts";
 import type { Style, TerminalInfo } from "./render/ansi.ts";
+import { safeText } from "./render/safe_text.ts";
 import { createSpinner } from "./render/status.ts";
 import { createTurnView, type TurnView } from "./render/turn_view.ts";
 import { openHistoryFile } from "./repl/history.ts";
@@ -74,11 +75,12 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     if (text.startsWith("/")) {
       try {
         const out = await registry.run(text, state);
-        if (out.text) write(`${out.text}\n`);
+        // Command output quotes tool results, titles and graph nodes: shown, never run.
+        if (out.text) write(`${safeText(out.text)}\n`);
         if (out.exit) break;
       } catch (err) {
         if (!isLoomError(err)) throw err;
-        write(`${style.red(err.message)}\n`);
+        write(`${style.red(safeText(err.message))}\n`);
       }
       continue;
     }
@@ -137,7 +139,8 @@ function banner(setup: AgentSetup, style: Style, architect: boolean): string {
   ];
   if (session) {
     const count = setup.agent.messages().length;
-    lines.push(`Resumed "${session.title ?? "(untitled)"}" (${count} messages)`);
+    const title = safeText(session.title ?? "(untitled)", { oneLine: true });
+    lines.push(`Resumed "${title}" (${count} messages)`);
   }
   lines.push(style.gray("/help lists the commands; Ctrl-C cancels a turn; Ctrl-D quits"));
   return `${lines.join("\n")}\n`;
@@ -170,7 +173,7 @@ async function pickSession(
       return true;
     } catch (err) {
       if (!isLoomError(err)) throw err;
-      write(`${err.message}\n`);
+      write(`${safeText(err.message)}\n`);
     }
   }
 }

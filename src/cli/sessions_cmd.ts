@@ -2,7 +2,12 @@
 import type { SessionInfo, SessionStore } from "../agent/mod.ts";
 import { LoomError } from "../core/mod.ts";
 import type { ImagePart, TextPart, ToolResultPart, ToolUsePart } from "../core/mod.ts";
+import { safeText } from "./render/safe_text.ts";
 import { formatCost, formatTokens } from "./render/status.ts";
+
+// Titles are written by the model and messages hold model and tool text: control characters in
+// them are shown, not sent to the terminal (see safeText). JSON output stays as stored.
+const oneLine = (text: string) => safeText(text, { oneLine: true });
 
 /** `2025-01-02 10:00` in UTC. */
 function when(ms: number): string {
@@ -17,9 +22,9 @@ export function renderSessionList(store: SessionStore, sessions: SessionInfo[]):
     return [
       s.id.slice(0, 8),
       when(s.updatedAt),
-      s.model,
+      oneLine(s.model),
       formatCost(cost),
-      s.title ?? "(untitled)",
+      oneLine(s.title ?? "(untitled)"),
     ];
   });
   const head = ["ID", "UPDATED (UTC)", "MODEL", "COST", "TITLE"];
@@ -48,8 +53,8 @@ export function renderSession(store: SessionStore, session: SessionInfo): string
   const t = costs.total;
   const lines = [
     `Session ${session.id}`,
-    `  title    ${session.title ?? "(untitled)"}`,
-    `  model    ${session.model}`,
+    `  title    ${oneLine(session.title ?? "(untitled)")}`,
+    `  model    ${oneLine(session.model)}`,
     `  created  ${when(session.createdAt)} UTC; updated ${when(session.updatedAt)} UTC`,
     ...(session.parentId ? [`  forked from ${session.parentId}`] : []),
     `  cost     ${formatCost(t.costUsd)} (${
@@ -57,7 +62,7 @@ export function renderSession(store: SessionStore, session: SessionInfo): string
     } in, ${formatTokens(t.output)} out, ${t.calls} calls)`,
   ];
   for (const [model, c] of Object.entries(costs.byModel)) {
-    lines.push(`           ${model}: ${formatCost(c.costUsd)} (${c.calls} calls)`);
+    lines.push(`           ${oneLine(model)}: ${formatCost(c.costUsd)} (${c.calls} calls)`);
   }
   lines.push("");
   for (const stored of store.live(session.id)) {
@@ -69,7 +74,7 @@ export function renderSession(store: SessionStore, session: SessionInfo): string
     lines.push(`${m.role}${stored.summary ? " (summary)" : ""}:`);
     lines.push(...text.split("\n").map((l) => `  ${l}`));
   }
-  return lines.join("\n") + "\n";
+  return safeText(lines.join("\n") + "\n");
 }
 
 /** Runs `loom sessions ...` against a store; returns the exit code. */
@@ -115,7 +120,8 @@ export function runSessionsCommand(
     case "remove": {
       const session = needId("remove");
       store.remove(session.id);
-      io.out(`Removed session ${session.id}${session.title ? ` "${session.title}"` : ""}\n`);
+      const title = session.title ? ` "${oneLine(session.title)}"` : "";
+      io.out(`Removed session ${session.id}${title}\n`);
       return 0;
     }
     default:

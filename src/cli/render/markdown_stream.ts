@@ -13,6 +13,7 @@ import {
   renderLine,
   renderTable,
 } from "./markdown_line.ts";
+import { safeText } from "./safe_text.ts";
 
 /** A sink for model text: `push` deltas as they arrive, `end` once the answer is complete. */
 export interface MarkdownStream {
@@ -58,7 +59,10 @@ export function createMarkdownStream(
     write(`${" ".repeat(f.indent)}${ctx.style.gray("│")} ${painted[painted.length - 1]}\n`);
   };
 
-  const line = (raw: string) => {
+  // Lines are sanitised whole, before any styling: the model's control characters show as
+  // text while Loom's own colours still work.
+  const line = (untrusted: string) => {
+    const raw = safeText(untrusted);
     if (fence) {
       if (closesFence(raw, fence)) {
         fence = undefined;

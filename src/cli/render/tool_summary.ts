@@ -2,6 +2,7 @@
 // the REPL can expand it on request.
 import stringWidth from "string-width";
 import type { Style } from "./ansi.ts";
+import { safeExact, safeText } from "./safe_text.ts";
 import { formatDuration } from "./status.ts";
 
 /** A tool call as the REPL saw it; `result` is absent while it runs. */
@@ -107,17 +108,21 @@ function fit(text: string, width: number): string {
 /**
  * Summarises a call for the transcript: `● file_read src/app.ts (120 lines)` on success,
  * `✗ file_edit src/x.ts: old_string matches 3 times` on failure, `○ shell npm test` while it
- * runs. The line fits in `width` columns; `detail` keeps the whole result text.
+ * runs. The line fits in `width` columns; `detail` keeps the whole result text (unsanitised).
+ * The name and subject are shown exactly (invisible characters made visible, see safeExact).
  */
 export function summarizeToolCall(call: ToolCallView, style: Style, width = 80): ToolSummary {
-  const subject = callSubject(call.name, call.input);
-  const head = subject === "" ? call.name : `${call.name} ${subject}`;
+  const exact = (text: string) => safeExact(text, { oneLine: true });
+  const subject = exact(callSubject(call.name, call.input));
+  const name = exact(call.name);
+  const head = subject === "" ? name : `${name} ${subject}`;
   const detail = call.result?.text ?? "";
   if (call.result === undefined) {
     return { line: `${style.gray("○")} ${fit(head, width - 2)}`, detail };
   }
   if (call.result.isError) {
-    const body = fit(`${head}: ${errorReason(call.result.text)}`, width - 2);
+    const reason = safeText(errorReason(call.result.text), { oneLine: true });
+    const body = fit(`${head}: ${reason}`, width - 2);
     return { line: `${style.red("✗")} ${body}`, detail };
   }
   const tail = outcome(call);

@@ -5,6 +5,7 @@ import type { Usage } from "../../core/mod.ts";
 import type { Style, TerminalInfo } from "./ansi.ts";
 import { renderDiff } from "./diff.ts";
 import { createMarkdownStream, type MarkdownStream } from "./markdown_stream.ts";
+import { safeExact, safeText } from "./safe_text.ts";
 import { formatCost, formatDuration, formatUsage, type Spinner } from "./status.ts";
 import { summarizeToolCall, type ToolCallView } from "./tool_summary.ts";
 
@@ -32,6 +33,11 @@ export interface TurnView {
 }
 
 const ZERO: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+
+// Model text, tool output and error messages are untrusted: each is sanitised before it is styled
+// (the markdown stream, the tool summary and the diff do so themselves).
+const ONE_LINE = { oneLine: true };
+const oneLine = (text: string) => safeText(text, ONE_LINE);
 
 /** Creates a view that renders events as they come. */
 export function createTurnView(options: TurnViewOptions): TurnView {
@@ -100,7 +106,7 @@ export function createTurnView(options: TurnViewOptions): TurnView {
         case "retry":
           spinner.stop();
           endText();
-          waiting(`Retrying (attempt ${event.attempt}): ${event.reason}`);
+          waiting(`Retrying (attempt ${event.attempt}): ${oneLine(event.reason)}`);
           return;
         case "tool-start": {
           endText();
@@ -112,7 +118,9 @@ export function createTurnView(options: TurnViewOptions): TurnView {
           return;
         }
         case "tool-progress":
-          if (event.update.message) waiting(`${event.name}: ${event.update.message}`);
+          if (event.update.message) {
+            waiting(`${safeExact(event.name, ONE_LINE)}: ${oneLine(event.update.message)}`);
+          }
           return;
         case "tool-end": {
           const call = running.get(event.id) ?? { name: event.name, input: {} };
@@ -146,7 +154,7 @@ export function createTurnView(options: TurnViewOptions): TurnView {
           return;
         case "error":
           if (event.error.code === "CANCELLED") return;
-          line(style.red(event.error.message));
+          line(style.red(safeText(event.error.message)));
           return;
         case "final": {
           spinner.stop();

@@ -4,6 +4,7 @@ import type { PermissionRequest } from "../../core/mod.ts";
 import type { Answer, Decision } from "../../permissions/types.ts";
 import { describeRequest } from "../../permissions/mod.ts";
 import type { Style } from "../render/ansi.ts";
+import { safeExact, safeText } from "../render/safe_text.ts";
 import { createEditorState, type EditorState, reduceEditor } from "./editor.ts";
 import { drawEditor, layoutEditor } from "./editor_render.ts";
 import type { Key } from "./keys.ts";
@@ -28,21 +29,30 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** The question as terminal lines (no trailing newline); arguments are shown whole up to a cap. */
+const ONE_LINE = { oneLine: true };
+
+/**
+ * The question as terminal lines (no trailing newline); arguments are shown whole up to a cap.
+ * What is approved is shown exactly: control, invisible and reordering characters are made
+ * visible (safeExact) before Loom styles the text, so it cannot hide or rewrite itself.
+ */
 export function formatPermissionQuestion(q: PermissionQuestion, style: Style, width = 80): string {
-  const lines = [
-    `${style.yellow("?")} ${style.bold(`Loom wants to ${describeRequest(q.request)}`)}`,
-  ];
+  const what = safeExact(describeRequest(q.request), ONE_LINE);
+  const lines = [`${style.yellow("?")} ${style.bold(`Loom wants to ${what}`)}`];
   if (q.request.kind === "shell") {
-    for (const l of q.request.command.split("\n")) lines.push(`    ${style.cyan(l)}`);
+    for (const l of q.request.command.split("\n")) lines.push(`    ${style.cyan(safeExact(l))}`);
   }
   for (const [key, value] of Object.entries(q.input ?? {})) {
     if (q.request.kind === "shell" && key === "command") continue;
-    const shown = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? "";
-    lines.push(`  ${style.gray(`${key}:`)} ${clip(shown, Math.max(40, width * 3))}`);
+    const shown = safeExact(JSON.stringify(value) ?? "", ONE_LINE);
+    lines.push(
+      `  ${style.gray(`${safeExact(key, ONE_LINE)}:`)} ${clip(shown, Math.max(40, width * 3))}`,
+    );
   }
   const rule = q.decision.rule ? `${q.decision.rule} (${q.decision.source})` : q.decision.source;
-  lines.push(`  ${style.gray("asked by")} ${rule}: ${q.decision.reason}`);
+  lines.push(
+    `  ${style.gray("asked by")} ${safeText(`${rule}: ${q.decision.reason}`, ONE_LINE)}`,
+  );
   lines.push(
     `  ${style.bold("[y]")} allow once  ${style.bold("[a]")} allow for this session  ${
       style.bold("[n]")

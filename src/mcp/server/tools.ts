@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PermissionRequest } from "../../core/mod.ts";
 import type { Answer, Asker, Decision } from "../../permissions/types.ts";
 import { describeRequest } from "../../permissions/mod.ts";
+import { safeExact, safeText } from "../../core/safe_text.ts";
 import { toolInputSchema } from "../../tools/schema.ts";
 import type { Tool } from "../../tools/define.ts";
 import { runTool } from "../../tools/run.ts";
@@ -89,7 +90,11 @@ export function createElicitingAsker(
   elicit: (message: string, schema: typeof PERMISSION_SCHEMA) => Promise<ElicitAnswer>,
 ): Asker {
   return async (request: PermissionRequest, decision: Decision): Promise<Answer> => {
-    const message = `Loom wants to ${describeRequest(request)} (${decision.reason})`;
+    // The client's user approves what this message shows: control, invisible and reordering
+    // characters in the command or path are made visible so it cannot hide part of itself.
+    const message = `Loom wants to ${safeExact(describeRequest(request))} (${
+      safeText(decision.reason)
+    })`;
     let answer: ElicitAnswer;
     try {
       answer = await elicit(message, PERMISSION_SCHEMA);
