@@ -57,12 +57,23 @@ for (let i = 0; i < FILES; i++) {
 const inline = Deno.args[Deno.args.indexOf("--fake") + 1] === "inline";
 const fake = inline ? await inlineFake() : await workerFake();
 await using t = await openTestAgent({ env: () => fake.env } as FakeLlm, { files });
-const clock = { modelMs: 0, serialiseMs: 0 };
+const clock = { modelMs: 0, serialiseMs: 0, commitMs: 0 };
 const agent = await t.reopen({ model: timed(t.model("anthropic:claude-sonnet-4-6"), clock) });
+// The commits made before each wait on the outside world, timed on the store itself.
+const flush = agent.store.flush.bind(agent.store);
+agent.store.flush = () => {
+  const t0 = performance.now();
+  try {
+    flush();
+  } finally {
+    clock.commitMs += performance.now() - t0;
+  }
+};
 
 interface TurnStats {
   overheadMs: number;
   serialiseMs: number;
+  commitMs: number;
   tokensSent: number;
   cacheRead: number;
 }
@@ -76,6 +87,7 @@ for (let turn = 1; turn <= turns; turn++) {
   // The title call (turn 1) is model time too; it is not on the timed model, so leave turn 1 out.
   const modelMs = clock.modelMs - before.modelMs;
   const serialiseMs = clock.serialiseMs - before.serialiseMs;
+  const commitMs = clock.commitMs - before.commitMs;
   // Collected after the clock stops: the fake's requests are not the agent's work.
   const main = (await fake.take()).filter((r) => r.main);
   let sent = 0, read = 0;
@@ -86,6 +98,7 @@ for (let turn = 1; turn <= turns; turn++) {
   stats.push({
     overheadMs: wall - modelMs - toolMs,
     serialiseMs,
+    commitMs,
     tokensSent: sent,
     cacheRead: read,
   });
@@ -105,7 +118,8 @@ for (const turn of [10, 100].filter((n) => n <= turns)) {
   console.log(
     `overhead per turn at turn ${turn}: ${fmt(stats[turn - 1].overheadMs)} ms ` +
       `(median of turns ${Math.max(2, turn - 4)}-${turn}: ${fmt(median(around(turn)))} ms; ` +
-      `of which serialising the requests: ${fmt(stats[turn - 1].serialiseMs)} ms)`,
+      `of which serialising the requests: ${fmt(stats[turn - 1].serialiseMs)} ms, ` +
+      `committing the session to SQLite: ${fmt(stats[turn - 1].commitMs)} ms)`,
   );
 }
 // Means include the turns where SQLite checkpoints its WAL (every few dozen turns, a few ms).
