@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { LoomError, type ProgressUpdate } from "../core/mod.ts";
 import { createCatalog } from "../workspace/mod.ts";
-import { compileSearchRegex } from "./_regex.ts";
+import { compileSearchRegex, type RegexMatch, type SearchRegex } from "./_regex.ts";
 import { createPathFilter, type FileResult, type ResultLine } from "./_search_types.ts";
 import type { ResultSink, SearchQuery } from "./_search_types.ts";
 
@@ -17,8 +17,8 @@ const PROGRESS_EVERY_FILES = 2000;
 const decoder = new TextDecoder();
 
 /**
- * The built-in engine: JavaScript RegExp over the catalog, in the same order-free way as rg
- * (the caller sorts). Skips binary files (any NUL byte) and, like rg without `-L`, symlinks.
+ * The built-in engine: a regex (see compileSearchRegex: never one that can backtrack without
+ * bound) over the catalog, in the same order-free way as rg (the caller sorts). Skips binary files (any NUL byte) and, like rg without `-L`, symlinks.
  */
 export async function searchBuiltin(
   query: SearchQuery,
@@ -56,7 +56,12 @@ export async function searchBuiltin(
 /** One buffer reused for every small file: fewer allocations, a lower peak RSS. */
 const shared = new Uint8Array(256 * 1024);
 
-function searchFile(abs: string, rel: string, re: RegExp, query: SearchQuery): FileResult | null {
+function searchFile(
+  abs: string,
+  rel: string,
+  re: SearchRegex,
+  query: SearchQuery,
+): FileResult | null {
   let bytes: Uint8Array;
   try {
     bytes = readSmall(abs) ?? Deno.readFileSync(abs);
@@ -84,10 +89,9 @@ function readSmall(abs: string): Uint8Array | null {
 export function searchText(
   path: string,
   text: string,
-  re: RegExp,
+  re: SearchRegex,
   query: Pick<SearchQuery, "multiline" | "mode" | "before" | "after">,
 ): FileResult | null {
-  re.lastIndex = 0;
   if (!re.test(text)) return null;
   if (query.mode === "files_with_matches") {
     return hasMatch(text, re, query.multiline) ? { path, count: 1, lines: [] } : null;
@@ -107,25 +111,30 @@ function endOfLines(text: string): number {
 }
 
 /** True when some line matches (or, multiline, some match starts within the lines). */
-function hasMatch(text: string, re: RegExp, multiline: boolean): boolean {
-  re.lastIndex = 0;
-  const m = re.exec(text);
-  if (m === null || m.index >= endOfLines(text)) return false;
-  if (multiline || !m[0].includes("\n")) return true;
+function hasMatch(text: string, re: SearchRegex, multiline: boolean): boolean {
+  const m = re.find(text, 0);
+  if (m === null || m.start >= endOfLines(text)) return false;
+  if (multiline || !spansLines(text, m)) return true;
   return lineRangesSlow(text, re).length > 0;
 }
 
+/** True when the match takes in a line feed. */
+function spansLines(text: string, m: RegexMatch): boolean {
+  const nl = text.indexOf("\n", m.start);
+  return nl !== -1 && nl < m.end;
+}
+
 /** Matching lines, one range each; falls back to line by line when a match spans lines. */
-function lineRanges(text: string, re: RegExp): Range[] {
+function lineRanges(text: string, re: SearchRegex): Range[] {
   const end = endOfLines(text);
   const ranges: Range[] = [];
   let line = 1;
   let lineStart = 0;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const at = m.index;
+  for (let m = re.find(text, 0); m !== null;) {
+    const at = m.start;
     if (at >= end) break;
-    if (m[0].includes("\n")) return lineRangesSlow(text, re);
+    const next = text.indexOf("\n", at);
+    if (next !== -1 && next < m.end) return lineRangesSlow(text, re);
     for (
       let nl = text.indexOf("\n", lineStart);
       nl !== -1 && nl < at;
@@ -135,17 +144,15 @@ function lineRanges(text: string, re: RegExp): Range[] {
       lineStart = nl + 1;
     }
     ranges.push([line, line]);
-    const next = text.indexOf("\n", at);
     if (next === -1) break;
-    re.lastIndex = next + 1;
+    m = re.find(text, next + 1);
   }
   return ranges;
 }
 
-function lineRangesSlow(text: string, re: RegExp): Range[] {
+function lineRangesSlow(text: string, re: SearchRegex): Range[] {
   const ranges: Range[] = [];
   splitLines(text).forEach((line, i) => {
-    re.lastIndex = 0;
     if (re.test(line)) ranges.push([i + 1, i + 1]);
   });
   return ranges;
@@ -155,7 +162,7 @@ function lineRangesSlow(text: string, re: RegExp): Range[] {
  * Matches over the whole text, each widened to whole lines; ranges that share or touch a line
  * merge into one (rg's multiline counting: consecutive matching lines count once).
  */
-function multilineRanges(text: string, re: RegExp): Range[] {
+function multilineRanges(text: string, re: SearchRegex): Range[] {
   const end = endOfLines(text);
   const breaks: number[] = [];
   for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", nl + 1)) breaks.push(nl);
@@ -170,13 +177,11 @@ function multilineRanges(text: string, re: RegExp): Range[] {
     return lo + 1;
   };
   const ranges: Range[] = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const at = m.index;
+  for (let m = re.find(text, 0); m !== null; m = re.find(text, Math.max(m.end, m.start + 1))) {
+    const at = m.start;
     if (at >= end) break;
-    if (m[0].length === 0) re.lastIndex = at + 1;
     const first = lineOf(at);
-    const last = lineOf(Math.max(at, at + m[0].length - 1));
+    const last = lineOf(Math.max(at, m.end - 1));
     const prev = ranges[ranges.length - 1];
     if (prev !== undefined && first <= prev[1] + 1) prev[1] = Math.max(prev[1], last);
     else ranges.push([first, last]);
