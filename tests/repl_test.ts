@@ -4,43 +4,20 @@ import { join } from "node:path";
 import { type FakeLlm, type RecordedRequest, reply, startFakeLlm } from "./_lib/fake_llm.ts";
 import { kindOf, scriptedAgent, sentText } from "./_lib/agent_script.ts";
 import { createTempProject, type TempProject } from "./_lib/project.ts";
-import { type Pty, startPty } from "./_lib/pty.ts";
+import { type Pty, startLoom } from "./_lib/pty.ts";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 
 const turns = (llm: FakeLlm) => llm.requests.filter((r: RecordedRequest) => kindOf(r) === "turn");
 
 /** Starts `loom ARGS` on `project` in a 100×40 terminal, colour on unless `plain`. */
-async function loom(
+function loom(
   project: TempProject,
   llm: FakeLlm,
   args: string[] = [],
   options: { plain?: boolean } = {},
 ): Promise<Pty & { home: string }> {
-  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
-  const pty = await startPty(["deno", "run", "--allow-all", "--quiet", MAIN, ...args], {
-    cols: 100,
-    rows: 40,
-    cwd: project.root,
-    env: {
-      ...llm.env(),
-      HOME: home,
-      LOOM_HOME: home,
-      LOOM_SANDBOX_MODE: "off",
-      NO_COLOR: options.plain === false ? "" : "1",
-    },
-  });
-  const dispose = pty.dispose;
-  return Object.assign(pty, {
-    home,
-    async dispose() {
-      await dispose();
-      await Deno.remove(home, { recursive: true }).catch(() => {});
-    },
-    [Symbol.asyncDispose]() {
-      return this.dispose();
-    },
-  });
+  return startLoom(project.root, llm.env(), args, options);
 }
 
 /** Sends a line and waits for the usage line that ends the turn (the `n`-th one on screen). */

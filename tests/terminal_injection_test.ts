@@ -16,7 +16,7 @@ import { runLoom } from "./_lib/cli.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 import { scriptedAgent } from "./_lib/agent_script.ts";
 import { createTempProject } from "./_lib/project.ts";
-import { startPty } from "./_lib/pty.ts";
+import { startLoom, startPty } from "./_lib/pty.ts";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 
@@ -158,52 +158,36 @@ Deno.test("in the REPL a hostile reply and a hostile command are shown as text, 
     ]),
   });
   await using project = await createTempProject({}, { git: true });
-  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
-  await using pty = await startPty(["deno", "run", "--allow-all", "--quiet", MAIN], {
-    cols: 160,
-    rows: 40,
-    cwd: project.root,
-    env: {
-      ...llm.env(),
-      HOME: home,
-      LOOM_HOME: home,
-      LOOM_SANDBOX_MODE: "off",
-      NO_COLOR: "1",
-    },
-  });
-  try {
-    await pty.waitFor(/›/);
-    await pty.type("say something");
-    await pty.keys("Enter");
-    // Had the escapes reached tmux they would have been acted on, leaving no such text.
-    const first = await pty.waitFor(/ out · /, { timeoutMs: 20_000 });
-    assert.ok(
-      first.includes(
-        "Done. \\x1b]52;c;cm0gLXJmIH4=\\x07Nothing to see\\x1b[2J here\\x1b]0;pwned\\x07." +
-          " Also \\x9b31mC1 CSI\\r overwrite",
-      ),
-      first,
-    );
-    await pty.type("list the files");
-    await pty.keys("Enter");
-    const asked = await pty.waitFor(/\[n\] deny/, { timeoutMs: 20_000 });
-    assert.ok(
-      asked.includes(
-        "Loom wants to run the shell command: echo ok <U+202E>; touch pwned.txt\\x1b[8m # just a listing",
-      ),
-      asked,
-    );
-    await pty.type("n");
-    await pty.keys("Enter");
-    await pty.waitFor(/Not run\./, { timeoutMs: 20_000 });
-    await assert.rejects(Deno.stat(project.path("pwned.txt")), Deno.errors.NotFound);
-    const ansi = await pty.transcript({ ansi: true });
-    assert.ok(!ansi.includes("\x1b[8m"), "nothing on screen is concealed");
-    await pty.keys("C-d");
-    assert.equal(await pty.waitForExit(), 0);
-  } finally {
-    await Deno.remove(home, { recursive: true }).catch(() => {});
-  }
+  await using pty = await startLoom(project.root, llm.env(), [], { cols: 160 });
+  await pty.waitFor(/›/);
+  await pty.type("say something");
+  await pty.keys("Enter");
+  // Had the escapes reached tmux they would have been acted on, leaving no such text.
+  const first = await pty.waitFor(/ out · /, { timeoutMs: 20_000 });
+  assert.ok(
+    first.includes(
+      "Done. \\x1b]52;c;cm0gLXJmIH4=\\x07Nothing to see\\x1b[2J here\\x1b]0;pwned\\x07." +
+        " Also \\x9b31mC1 CSI\\r overwrite",
+    ),
+    first,
+  );
+  await pty.type("list the files");
+  await pty.keys("Enter");
+  const asked = await pty.waitFor(/\[n\] deny/, { timeoutMs: 20_000 });
+  assert.ok(
+    asked.includes(
+      "Loom wants to run the shell command: echo ok <U+202E>; touch pwned.txt\\x1b[8m # just a listing",
+    ),
+    asked,
+  );
+  await pty.type("n");
+  await pty.keys("Enter");
+  await pty.waitFor(/Not run\./, { timeoutMs: 20_000 });
+  await assert.rejects(Deno.stat(project.path("pwned.txt")), Deno.errors.NotFound);
+  const ansi = await pty.transcript({ ansi: true });
+  assert.ok(!ansi.includes("\x1b[8m"), "nothing on screen is concealed");
+  await pty.keys("C-d");
+  assert.equal(await pty.waitForExit(), 0);
 });
 
 Deno.test("loom -p on a terminal shows a hostile answer as text, and piped it stays exact", async () => {

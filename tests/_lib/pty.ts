@@ -153,3 +153,42 @@ export async function startPty(command: string[], options: PtyOptions = {}): Pro
   };
   return pty;
 }
+
+const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
+
+/**
+ * Starts `loom ARGS` in `cwd` in a terminal (100×40 unless `cols`), colour off unless `plain` is
+ * false, with a private home (`LOOM_HOME` too) that disposing removes. `env` comes first (the
+ * fake provider's variables, say).
+ */
+export async function startLoom(
+  cwd: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  options: { plain?: boolean; cols?: number } = {},
+): Promise<Pty & { home: string }> {
+  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const pty = await startPty(["deno", "run", "--allow-all", "--quiet", MAIN, ...args], {
+    cols: options.cols ?? 100,
+    rows: 40,
+    cwd,
+    env: {
+      ...env,
+      HOME: home,
+      LOOM_HOME: home,
+      LOOM_SANDBOX_MODE: "off",
+      NO_COLOR: options.plain === false ? "" : "1",
+    },
+  });
+  const dispose = pty.dispose;
+  return Object.assign(pty, {
+    home,
+    async dispose() {
+      await dispose();
+      await Deno.remove(home, { recursive: true }).catch(() => {});
+    },
+    [Symbol.asyncDispose]() {
+      return this.dispose();
+    },
+  });
+}
