@@ -4,7 +4,7 @@ import { SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS } from "@modelcontextprotoc
 import { Client, InMemoryTransport } from "../../../tests/_lib/mcp.ts";
 import { initializeRequestId, initializeResult, SUPPORTED_PROTOCOL_VERSIONS } from "./handshake.ts";
 import { createLoomServer } from "./server.ts";
-import { LineTransport } from "./stdio.ts";
+import { LineTransport, readsOf } from "./stdio.ts";
 
 const noHost = () => Promise.reject(new Error("no host in this test"));
 
@@ -76,7 +76,7 @@ Deno.test("a transport answering initialize early sends one answer, and the SDK 
   const sent: { id?: number; result?: Record<string, unknown> }[] = [];
   let waiting: (() => void) | undefined;
   const transport = new LineTransport({
-    readable,
+    ...readsOf(readable),
     write(bytes) {
       for (const line of new TextDecoder().decode(bytes).split("\n").filter(Boolean)) {
         sent.push(JSON.parse(line));

@@ -10,14 +10,42 @@ const SYNC_WRITE_BYTES = 64 * 1024;
 /** The reply buffer is kept between replies up to this size (only touched pages count in RSS). */
 const KEEP_BUFFER_BYTES = 1024 * 1024;
 
+/** Bytes asked for per read of stdin (one pipe buffer). */
+const READ_BYTES = 64 * 1024;
+
 /** Messages above this many bytes are refused (and skipped up to the next newline). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-/** Where the transport reads and writes; the real process streams by default. */
+/** Where the transport reads and writes; the real process's stdin and stdout by default. */
 export interface LineStreams {
-  readable: ReadableStream<Uint8Array>;
+  /** Reads into `into`, resolving with the byte count, or null at the end of input. */
+  read(into: Uint8Array): Promise<number | null>;
+  /** Ends a pending read (its promise then resolves null or rejects) and any later one. */
+  cancel(): void;
   /** Writes one reply; `bytes` is reused once the promise settles, so copy it to keep it. */
   write(bytes: Uint8Array): Promise<void>;
+}
+
+/** Reads of a stream, for LineStreams built on one (tests, other transports). */
+export function readsOf(
+  readable: ReadableStream<Uint8Array>,
+): Pick<LineStreams, "read" | "cancel"> {
+  const reader = readable.getReader();
+  let left: Uint8Array = new Uint8Array(0);
+  return {
+    async read(into) {
+      if (left.length === 0) {
+        const { value, done } = await reader.read();
+        if (done) return null;
+        left = value;
+      }
+      const n = Math.min(into.length, left.length);
+      into.set(left.subarray(0, n));
+      left = left.subarray(n);
+      return n;
+    },
+    cancel: () => void reader.cancel().catch(() => {}),
+  };
 }
 
 /**
@@ -34,7 +62,7 @@ export class LineTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   #streams: LineStreams;
   #writing: Promise<void> = Promise.resolve();
-  #reader?: ReadableStreamDefaultReader<Uint8Array>;
+  #reading = false;
   #closed = false;
   #encoder = new TextEncoder();
   #buffer = new Uint8Array(64 * 1024);
@@ -76,8 +104,8 @@ export class LineTransport implements Transport {
    * `onmessage` is set, it delivers what was read meanwhile.
    */
   start(): Promise<void> {
-    if (this.#reader === undefined) {
-      this.#reader = this.#streams.readable.getReader();
+    if (!this.#reading) {
+      this.#reading = true;
       this.#readLoop().catch((err) =>
         this.onerror?.(err instanceof Error ? err : new Error(String(err)))
       );
@@ -121,18 +149,26 @@ export class LineTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#firstLine.resolve();
-    await this.#reader?.cancel().catch(() => {});
+    if (this.#reading) this.#streams.cancel();
     this.onclose?.();
   }
 
   async #readLoop(): Promise<void> {
-    const reader = this.#reader!;
-    // Bytes of a line that began in an earlier chunk (empty when lines end inside chunks).
+    // Raw reads into one buffer: a ReadableStream over stdin costs ~15 µs more per message.
+    const buffer = new Uint8Array(READ_BYTES);
+    // Bytes of a line that began in an earlier read (empty when lines end inside reads).
     let pending: Uint8Array = new Uint8Array(0);
     let skipping = false;
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
+    while (!this.#closed) {
+      let count: number | null;
+      try {
+        count = await this.#streams.read(buffer);
+      } catch (err) {
+        if (this.#closed) break; // The pending read was cancelled by close().
+        throw err;
+      }
+      if (count === null) break;
+      const value = buffer.subarray(0, count);
       let start = 0;
       let newline: number;
       while ((newline = value.indexOf(10, start)) >= 0) {
@@ -147,7 +183,8 @@ export class LineTransport implements Transport {
         else this.#handleLine(line);
       }
       if (skipping) continue;
-      pending = concat(pending, value.subarray(start));
+      // Copied: the buffer is read into again.
+      pending = concat(pending, value.slice(start));
       if (pending.length > MAX_MESSAGE_BYTES) {
         skipping = true;
         pending = new Uint8Array(0);
@@ -265,7 +302,14 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 function denoStdio(): LineStreams {
   return {
-    readable: Deno.stdin.readable,
+    read: (into) => Deno.stdin.read(into),
+    cancel() {
+      try {
+        Deno.stdin.close();
+      } catch {
+        // Already closed.
+      }
+    },
     async write(bytes) {
       let written = 0;
       if (bytes.length <= SYNC_WRITE_BYTES) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LineTransport, MAX_MESSAGE_BYTES } from "./stdio.ts";
+import { LineTransport, MAX_MESSAGE_BYTES, readsOf } from "./stdio.ts";
 
 function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -17,7 +17,7 @@ async function run(
   const received: unknown[] = [];
   const sent: Record<string, unknown>[] = [];
   const transport = new LineTransport({
-    readable: streamOf(chunks),
+    ...readsOf(streamOf(chunks)),
     write: (bytes) => {
       for (const line of new TextDecoder().decode(bytes).split("\n").filter(Boolean)) {
         sent.push(JSON.parse(line));
@@ -61,7 +61,7 @@ Deno.test("LineTransport writes back-to-back replies intact and in order while a
   const written: string[] = [];
   let wrote = Promise.withResolvers<() => void>();
   const transport = new LineTransport({
-    readable: streamOf([]),
+    ...readsOf(streamOf([])),
     write: (bytes) => {
       written.push(new TextDecoder().decode(bytes));
       // A slow pipe: the next write may start only once the test releases this one.
