@@ -128,34 +128,75 @@ export function fsError(err: unknown, verb: string, shown: string): unknown {
   return err;
 }
 
+/**
+ * An existing file as read: its bytes and mode. A small file stays open (dispose it, e.g. with
+ * `using`) so that {@link unchangedSince} can re-read it through the same handle.
+ */
+export interface ExistingFile extends Disposable {
+  bytes: Uint8Array;
+  mode: number | undefined;
+  /** The open file and its identity (small files only). */
+  open?: { file: Deno.FsFile; dev: number; ino: number | null };
+}
+
 /** What an existing file holds now, with its mode; undefined when there is no such file. */
 export async function readIfExists(
   abs: string,
   verb: string,
   shown: string,
-): Promise<{ bytes: Uint8Array; mode: number | undefined } | undefined> {
+): Promise<ExistingFile | undefined> {
+  let file: Deno.FsFile;
   try {
-    const { bytes, info } = await readFileChecked(abs, verb, shown);
-    return { bytes, mode: info.mode ?? undefined };
+    file = Deno.openSync(abs, { read: true });
   } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw fsError(err, verb, shown);
+  }
+  try {
+    const info = checkedFile(file.statSync(), verb, shown);
+    if (info.size <= SYNC_IO_BYTES) {
+      const bytes = readAllSync(file, info.size);
+      const open = { file, dev: info.dev, ino: info.ino };
+      return { bytes, mode: info.mode ?? undefined, open, [Symbol.dispose]: () => file.close() };
+    }
+    file.close();
+    const bytes = await Deno.readFile(abs);
+    return { bytes, mode: info.mode ?? undefined, [Symbol.dispose]: () => {} };
+  } catch (err) {
+    try {
+      file.close();
+    } catch {
+      // Closed above.
+    }
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw fsError(err, verb, shown);
   }
 }
 
-/** A `beforeRename` check: the file must still hold `expected` (or still not exist). */
+/**
+ * A `beforeRename` check: the file must still hold what `existing` held (or still not exist).
+ * A small file read by {@link readIfExists} is re-read through its open handle once a stat of
+ * the path shows the same file is still there: one lookup instead of an open, a stat and a close.
+ */
 export function unchangedSince(
   abs: string,
-  expected: Uint8Array | undefined,
+  existing: ExistingFile | undefined,
   verb: string,
   shown: string,
 ): () => Promise<void> {
   return async () => {
+    const expected = existing?.bytes;
     let now: Uint8Array | undefined;
-    try {
-      now = (await readFileChecked(abs, verb, shown)).bytes;
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    const open = existing?.open;
+    if (open && open.ino !== null && sameFile(abs, open)) {
+      open.file.seekSync(0, Deno.SeekMode.Start);
+      now = readAllSync(open.file, expected!.length);
+    } else {
+      try {
+        now = (await readFileChecked(abs, verb, shown)).bytes;
+      } catch (err) {
+        if (!(err instanceof Deno.errors.NotFound)) throw err;
+      }
     }
     // The bytes themselves are compared (memcmp), not their hashes: cheaper, and exact.
     if (!sameBytes(now, expected)) {
@@ -165,6 +206,16 @@ export function unchangedSince(
       );
     }
   };
+}
+
+/** True when `abs` is still the file `open` was opened as (not replaced, not removed). */
+function sameFile(abs: string, open: { dev: number; ino: number | null }): boolean {
+  try {
+    const info = Deno.statSync(abs);
+    return info.ino === open.ino && info.dev === open.dev;
+  } catch {
+    return false; // Gone or unreadable: the path read decides.
+  }
 }
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {

@@ -81,7 +81,7 @@ export const fileEdit = defineTool({
     if (!guarded.exists) throw await notFoundError(ctx.guard, abs, "edit", shown);
 
     return await withFileLock(abs, async () => {
-      const existing = await readIfExists(abs, "edit", shown);
+      using existing = await readIfExists(abs, "edit", shown);
       if (existing === undefined) throw await notFoundError(ctx.guard, abs, "edit", shown);
       const decoded = decodeUtf8(existing.bytes);
       const binary = sniffBinary(existing.bytes, decoded !== undefined);
@@ -121,7 +121,7 @@ export const fileEdit = defineTool({
       );
       await writeFileAtomic(abs, bytes, {
         mode: existing.mode,
-        beforeRename: unchangedSince(abs, existing.bytes, "edit", shown),
+        beforeRename: unchangedSince(abs, existing, "edit", shown),
         flush: ctx.config.files.fsync,
       }).catch((err) => {
         throw fsError(err, "edit", shown);

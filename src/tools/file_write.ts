@@ -61,7 +61,7 @@ export const fileWrite = defineTool({
     }
 
     return await withFileLock(abs, async () => {
-      const existing = await readIfExists(abs, "write", shown);
+      using existing = await readIfExists(abs, "write", shown);
       if (existing !== undefined) {
         await assertFresh(ctx.ledger, abs, existing.bytes, startSeq, "write", shown);
       } else {
@@ -72,7 +72,7 @@ export const fileWrite = defineTool({
       throwIfAborted(ctx.signal, "write", shown);
       await writeFileAtomic(abs, bytes, {
         mode: existing?.mode,
-        beforeRename: unchangedSince(abs, existing?.bytes, "write", shown),
+        beforeRename: unchangedSince(abs, existing, "write", shown),
         flush: ctx.config.files.fsync,
       }).catch((err) => {
         throw fsError(err, "write", shown);

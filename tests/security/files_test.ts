@@ -4,7 +4,7 @@ import type { ToolContext } from "../../src/tools/define.ts";
 import { fileEdit } from "../../src/tools/file_edit.ts";
 import { fileRead } from "../../src/tools/file_read.ts";
 import { fileWrite } from "../../src/tools/file_write.ts";
-import { unchangedSince, writeFileAtomic } from "../../src/tools/_files.ts";
+import { readIfExists, unchangedSince, writeFileAtomic } from "../../src/tools/_files.ts";
 import { createTempProject } from "../_lib/project.ts";
 import { createTestContext } from "../_lib/context.ts";
 
@@ -131,22 +131,35 @@ Deno.test("writes after an outside change are refused and the outside change sur
   assert.equal(await project.read("a.txt"), "merged\n");
 });
 
-Deno.test("a change that lands between the check and the rename aborts the write and cleans up", async () => {
-  await using project = await createTempProject({ "a.txt": "v1\n" });
-  const abs = project.path("a.txt");
-  const check = unchangedSince(abs, bytesOf("v1\n"), "edit", "a.txt");
-  await assert.rejects(
-    writeFileAtomic(abs, bytesOf("v2\n"), {
-      beforeRename: async () => {
-        await Deno.writeTextFile(abs, "sneaky\n");
-        await check();
-      },
-    }),
-    (e) => isLoomError(e, "STALE_FILE"),
-  );
-  assert.equal(await project.read("a.txt"), "sneaky\n");
-  assert.deepEqual(await names(project.root), ["a.txt"]);
-});
+for (
+  const [how, change] of [
+    ["written in place", (abs: string) => Deno.writeTextFile(abs, "sneaky\n")],
+    ["replaced by a rename", async (abs: string) => {
+      await Deno.writeTextFile(`${abs}.new`, "sneaky\n");
+      await Deno.rename(`${abs}.new`, abs);
+    }],
+    ["written in place, same size", (abs: string) => Deno.writeTextFile(abs, "v9\n")],
+  ] as const
+) {
+  Deno.test(`a change that lands between the check and the rename aborts the write and cleans up: ${how}`, async () => {
+    await using project = await createTempProject({ "a.txt": "v1\n" });
+    const abs = project.path("a.txt");
+    using existing = await readIfExists(abs, "edit", "a.txt");
+    assert.ok(existing?.open, "a small file stays open for the re-check");
+    const check = unchangedSince(abs, existing, "edit", "a.txt");
+    await assert.rejects(
+      writeFileAtomic(abs, bytesOf("v2\n"), {
+        beforeRename: async () => {
+          await change(abs);
+          await check();
+        },
+      }),
+      (e) => isLoomError(e, "STALE_FILE"),
+    );
+    assert.notEqual(await project.read("a.txt"), "v2\n");
+    assert.deepEqual(await names(project.root), ["a.txt"]);
+  });
+}
 
 Deno.test("an executable keeps mode 755 through file_edit and file_write", async () => {
   await using project = await createTempProject({ "run.sh": "#!/bin/sh\necho one\n" });
