@@ -4,6 +4,12 @@ import { isLoomError, LoomError } from "../core/mod.ts";
 import { type AgentEvent, EventChannel } from "./events.ts";
 
 /**
+ * Why a settled run's signal is aborted (releasing whatever still listens to it): made once, as
+ * a DOMException per turn costs a stack capture.
+ */
+const SETTLED = new DOMException("The turn has ended", "AbortError");
+
+/**
  * Runs `execute` with an `emit` that feeds the returned iterable. Breaking out of the iteration
  * (or aborting `outer`) cancels the run; the iterable ends once the run has settled.
  */
@@ -41,7 +47,9 @@ export function streamTurn(
   });
   // The channel ends once the run has settled, with the run's own failure if it had one, so a
   // reader that reaches the end has waited for the whole run.
-  done.then(() => channel.close(), (err) => channel.fail(err)).finally(() => controller.abort());
+  done.then(() => channel.close(), (err) => channel.fail(err)).finally(() =>
+    controller.abort(SETTLED)
+  );
   return {
     [Symbol.asyncIterator]: () => ({
       next: () => channel.next(),
