@@ -43,7 +43,8 @@ Deno.test(
     });
     assert.equal(result.isError, undefined);
     assert.match(JSON.stringify(result.content), /export const answer = 42;/);
-    assert.equal((result.structuredContent as { path?: string })?.path, "src/app.ts");
+    // The text is the whole result: no structured copy of it (see tools_test.ts).
+    assert.equal(result.structuredContent, undefined);
   },
 );
 

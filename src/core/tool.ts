@@ -9,10 +9,11 @@ export interface ToolAnnotations {
   openWorldHint: boolean;
 }
 
-/** What a tool returns: text for the model, optional structured data for MCP clients. */
+/** What a tool returns: text for the model, optional structured data for programs. */
 export interface ToolResult {
   text: string;
   isError?: boolean;
+  /** For `loom tool --json`, and MCP's structuredContent (with the text) when `output` is set. */
   structured?: Record<string, unknown>;
 }
 
@@ -43,7 +44,10 @@ export interface ToolSpec<Input, Ctx> {
    * Claude Code style `{file_path, old_string, new_string}` edit). Never widens what is allowed.
    */
   normalize?(raw: unknown): unknown;
-  /** The shape of `structured` on success; MCP lists it as the tool's outputSchema. */
+  /**
+   * The shape of `structured` on success; MCP lists it (plus `text`) as the tool's outputSchema.
+   * Left out where the text is the result and a copy of it would only double every reply.
+   */
   output?: z.ZodType;
   annotations: ToolAnnotations;
   /** What this call needs permission for; throws LoomError for paths the guard refuses. */

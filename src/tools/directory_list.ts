@@ -32,10 +32,6 @@ export const directoryList = defineTool({
       "Also show dot-files and dot-directories (.git/ and .loom/ never); default false",
     ),
   }),
-  output: z.object({
-    path: z.string().describe("The directory listed, project-relative"),
-    entries: z.number().int().describe("Entries found within the depth (shown or not)"),
-  }),
   annotations: {
     title: "List directory",
     readOnlyHint: true,

@@ -26,14 +26,6 @@ export const fileRead = defineTool({
       `Maximum number of lines to return (default ${DEFAULT_LIMIT})`,
     ),
   }),
-  output: z.object({
-    path: z.string().describe("The file, project-relative"),
-    totalLines: z.number().int().describe("Lines in the whole file"),
-    startLine: z.number().int().describe("First line shown (0 for an empty file)"),
-    endLine: z.number().int().describe("Last line shown"),
-    truncated: z.boolean().describe("True when lines after endLine were not shown"),
-    nextOffset: z.number().int().optional().describe("The offset that continues the read"),
-  }),
   annotations: {
     title: "Read file",
     readOnlyHint: true,

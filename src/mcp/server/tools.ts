@@ -22,9 +22,23 @@ export function toMcpTool(tool: Tool): McpTool {
   };
 }
 
+/**
+ * What `structuredContent` carries besides a tool's own fields: the text the model reads. Some
+ * hosts (Claude Code among them) hand the model only `structuredContent` when a result has one,
+ * so it must hold the whole result, not just the metadata beside the text.
+ */
+const TEXT_FIELD = {
+  text: z.string().describe("The whole result as the model reads it (the text content block)"),
+};
+
+/** A tool's structured result as MCP sends it: its own fields plus `text`. */
+function mcpOutput(output: z.ZodType): z.ZodType {
+  return output instanceof z.ZodObject ? output.extend(TEXT_FIELD) : output;
+}
+
 /** The JSON schema of a tool's structured result (MCP wants a top-level object). */
 export function toolOutputSchema(output: z.ZodType): McpTool["inputSchema"] {
-  const schema = z.toJSONSchema(output, { io: "output", unrepresentable: "any" });
+  const schema = z.toJSONSchema(mcpOutput(output), { io: "output", unrepresentable: "any" });
   delete schema.$schema;
   return { ...schema, type: "object" } as McpTool["inputSchema"];
 }
@@ -54,13 +68,14 @@ export async function callTool(
   });
   const result: CallToolResult = { content: [{ type: "text", text: outcome.text }] };
   if (outcome.isError) result.isError = true;
-  if (outcome.structured && !outcome.isError) {
-    // A result that breaks the declared schema would make validating clients reject the call:
-    // such a result goes out as text only, and the operator hears about it.
-    const output = host.tools.get(name)?.output;
-    const checked = output?.safeParse(outcome.structured);
-    if (checked === undefined || checked.success) result.structuredContent = outcome.structured;
-    else options.log?.(`loom mcp: ${name} returned structured content outside its outputSchema`);
+  const output = host.tools.get(name)?.output;
+  // Only a tool that declares an outputSchema sends structuredContent, and it always holds the
+  // text as well (see TEXT_FIELD). A result that breaks the declared schema would make validating
+  // clients reject the call: such a result goes out as text only, and the operator hears about it.
+  if (output && outcome.structured && !outcome.isError) {
+    if (output.safeParse(outcome.structured).success) {
+      result.structuredContent = { ...outcome.structured, text: outcome.text };
+    } else options.log?.(`loom mcp: ${name} returned structured content outside its outputSchema`);
   }
   return result;
 }

@@ -7,7 +7,7 @@ import { createLoomServer } from "./server.ts";
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
 Deno.test(
-  "every structured result matches its tool's outputSchema, as the SDK client checks it",
+  "every structured result matches its tool's outputSchema and holds the whole text, for hosts that read only structuredContent",
   opts,
   async () => {
     await using project = await createTempProject({
@@ -34,8 +34,12 @@ Deno.test(
     await client.connect(clientSide);
     const { tools } = await client.listTools(); // the client now validates against outputSchema
     const withSchema = tools.filter((t) => t.outputSchema).map((t) => t.name);
-    for (const name of ["file_read", "file_write", "file_edit", "directory_list", "shell"]) {
+    for (const name of ["file_write", "file_edit", "shell", "decision_log", "decision_query"]) {
       assert.ok(withSchema.includes(name), name);
+    }
+    // Where the text is the result, a structured copy would only double every reply.
+    for (const name of ["file_read", "directory_list", "file_search", "content_search", "git"]) {
+      assert.ok(!withSchema.includes(name), name);
     }
 
     const calls: [string, Record<string, unknown>][] = [
@@ -64,10 +68,16 @@ Deno.test(
       const result = await client.callTool({ name, arguments: args });
       assert.notEqual(result.isError, true, `${name} ${JSON.stringify(result.content)}`);
       const output = byName.get(name)?.output;
-      if (!output) continue;
+      if (!output) {
+        assert.equal(result.structuredContent, undefined, name);
+        continue;
+      }
       assert.ok(result.structuredContent, `${name} returned structured content`);
       const checked = output.safeParse(result.structuredContent);
       assert.ok(checked.success, `${name}: ${JSON.stringify(checked.error?.issues)}`);
+      // Claude Code, for one, shows the model only structuredContent when a result has it.
+      const text = (result.content as { text: string }[])[0].text;
+      assert.equal((result.structuredContent as { text?: string }).text, text, name);
     }
     await client.close();
     await loom.close();
