@@ -2,7 +2,6 @@ import { Buffer } from "node:buffer";
 import { basename, dirname, join } from "node:path";
 import { LoomError } from "../core/mod.ts";
 import type { GuardedPath, PathGuard, ReadLedger } from "../workspace/mod.ts";
-import { stampOf } from "../workspace/mod.ts";
 import { formatCount } from "./_text.ts";
 
 /** Files larger than this are never loaded by the file tools. */
@@ -231,15 +230,15 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
  * `startSeq` is `ledger.seq` taken when the call began: a tool write recorded after it means a
  * concurrent call changed the file first, so this call's view is stale too.
  */
-export async function assertFresh(
+export function assertFresh(
   ledger: ReadLedger,
   abs: string,
   current: Uint8Array,
   startSeq: number,
   verb: string,
   shown: string,
-): Promise<void> {
-  const entry = ledger.get(abs);
+): void {
+  const entry = ledger.peek(abs);
   if (entry === undefined) {
     if (ledger.implicitReads) return;
     throw new LoomError(
@@ -247,8 +246,7 @@ export async function assertFresh(
       `Cannot ${verb} "${shown}": it exists and was not read in this session; call file_read on it first`,
     );
   }
-  // A different size is a change without hashing anything.
-  if (current.length !== entry.size || (await stampOf(current)).hash !== entry.hash) {
+  if (!ledger.holds(abs, current)) {
     throw new LoomError(
       "STALE_FILE",
       `Cannot ${verb} "${shown}": it changed on disk since it was last read; call file_read on it again`,

@@ -99,7 +99,7 @@ export const fileEdit = defineTool({
           `Cannot edit "${shown}": it is not valid UTF-8; file_edit changes UTF-8 text only (file_write can replace it whole)`,
         );
       }
-      await assertFresh(ctx.ledger, abs, existing.bytes, startSeq, "edit", shown);
+      assertFresh(ctx.ledger, abs, existing.bytes, startSeq, "edit", shown);
 
       // LF and CRLF files are edited LF-normalised and written back in their own style; files
       // that mix both are matched byte-exactly.

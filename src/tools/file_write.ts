@@ -63,7 +63,7 @@ export const fileWrite = defineTool({
     return await withFileLock(abs, async () => {
       using existing = await readIfExists(abs, "write", shown);
       if (existing !== undefined) {
-        await assertFresh(ctx.ledger, abs, existing.bytes, startSeq, "write", shown);
+        assertFresh(ctx.ledger, abs, existing.bytes, startSeq, "write", shown);
       } else {
         await Deno.mkdir(dirname(abs), { recursive: true }).catch((err) => {
           throw fsError(err, "write", shown);

@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 
 /** What a file looked like when a tool last read or wrote it. */
@@ -61,6 +62,26 @@ export class ReadLedger {
   get(abs: string): LedgerEntry | undefined {
     if (this.#unhashed.has(abs)) this.#hash(abs);
     return this.#stamps.get(abs);
+  }
+
+  /** The latest entry for `abs` without hashing it (its `hash` may still be empty). */
+  peek(abs: string): Readonly<LedgerEntry> | undefined {
+    return this.#stamps.get(abs);
+  }
+
+  /**
+   * True when `bytes` are what was last recorded for `abs`: compared byte for byte while the
+   * recorded bytes are still kept (no hashing at all), else by size and SHA-256.
+   */
+  holds(abs: string, bytes: Uint8Array): boolean {
+    const entry = this.#stamps.get(abs);
+    if (entry === undefined || entry.size !== bytes.length) return false;
+    const kept = this.#unhashed.get(abs);
+    if (kept !== undefined) {
+      return Buffer.from(kept.buffer, kept.byteOffset, kept.length)
+        .equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    }
+    return entry.hash === hashOf(bytes);
   }
 
   /** Drops what is known about `abs`. */
