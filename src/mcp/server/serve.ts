@@ -28,6 +28,7 @@ export async function serveStdio(
   const loom = createLoomServer({ useRoots: true, ...options, openHost });
   // The SDK chains its own onclose onto the transport's in connect(); it calls start() again.
   await loom.server.connect(transport);
+  transport.routeTo(loom.server);
   options.stop?.then(() => transport.close());
   await closed;
   await loom.close().catch(() => {});
