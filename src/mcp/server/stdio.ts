@@ -168,12 +168,13 @@ export class LineTransport implements Transport {
   }
 
   /** Stops reading and reports the close once. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#closed = true;
     this.#firstLine.resolve();
     if (this.#reading) this.#streams.cancel();
     this.onclose?.();
+    return Promise.resolve();
   }
 
   async #readLoop(): Promise<void> {
