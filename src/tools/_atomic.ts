@@ -129,11 +129,6 @@ function syncDirSoon(dir: string): void {
   finishBeforeExit(entry.done);
 }
 
-/** Resolves when every directory flush started so far has finished. */
-export async function settleDirSyncs(): Promise<void> {
-  while (dirSyncs.size > 0) await Promise.all([...dirSyncs.values()].map((e) => e.done));
-}
-
 async function syncDir(dir: string): Promise<void> {
   try {
     const handle = await Deno.open(dir, { read: true });

@@ -279,7 +279,7 @@ export async function withFileLock<T>(abs: string, fn: () => Promise<T>): Promis
 }
 
 import { SYNC_IO_BYTES } from "./_atomic.ts";
-export { settleDirSyncs, SYNC_IO_BYTES, writeFileAtomic } from "./_atomic.ts";
+export { SYNC_IO_BYTES, writeFileAtomic } from "./_atomic.ts";
 export type { AtomicWriteOptions } from "./_atomic.ts";
 
 /** NOT_FOUND for a missing file, with a "Did you mean" hint when a close name exists. */
