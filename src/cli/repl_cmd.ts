@@ -92,6 +92,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       style,
       spinner: createSpinner({ write, isTty: terminal.isTty }),
       diffOf: (path) => setup.checkpoints.takeDiff(path),
+      firstCallNumber: state.calls.length + 1,
     });
     // Keys typed during the turn are neither echoed over its output nor lost: they wait in the
     // terminal for the next prompt. Ctrl-C still cancels the turn.

@@ -1,5 +1,6 @@
 import { LoomError, type ProcessRunner } from "../core/mod.ts";
 import type { EngineContext } from "./_search_builtin.ts";
+import { BACKREFERENCE, LOOK_AROUND } from "./_search_hints.ts";
 import type { FileResult, ResultSink, SearchQuery } from "./_search_types.ts";
 
 const TIMEOUT_MS = 120_000;
@@ -76,7 +77,7 @@ export async function searchRipgrep(
   if (result.code === 2) {
     const why = result.stderr.trim();
     if (/regex|parse error|literal/i.test(why)) {
-      throw new LoomError("INVALID_INPUT", `Cannot search "${query.pattern}": ${why}`);
+      throw new LoomError("INVALID_INPUT", `Cannot search "${query.pattern}": ${regexError(why)}`);
     }
     if (delivered === 0 && why !== "") {
       throw new LoomError(
@@ -276,4 +277,15 @@ export async function exclusionCheck(
 ): Promise<(rel: string) => boolean> {
   const { createExclusionCheck } = await import("../workspace/catalog.ts");
   return createExclusionCheck(root, startRel, { includeHidden });
+}
+
+/**
+ * ripgrep's regex error without its advice to pass `--pcre2` (the model cannot), and with what
+ * to do instead where the built-in engine gives the same advice.
+ */
+function regexError(stderr: string): string {
+  const why = stderr.replace(/\s*Consider enabling PCRE2[\s\S]*$/, "").trim();
+  if (/look-around/i.test(why)) return `${why}\n${LOOK_AROUND}`;
+  if (/backreferences/i.test(why)) return `${why}\n${BACKREFERENCE}`;
+  return why;
 }

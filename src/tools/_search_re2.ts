@@ -1,13 +1,11 @@
 import { type Matcher, RE2JS, RE2JSSyntaxException } from "re2js";
 import { LoomError } from "../core/mod.ts";
 import type { SearchRegex } from "./_regex.ts";
+import { BACKREFERENCE, LOOK_AROUND } from "./_search_hints.ts";
 
-const LOOK_AROUND = "look-around is not supported; match the text around it instead, or use \\b " +
-  "for a word boundary";
 /** Unicode's White_Space, what Rust's `\s` matches, as the inside of a character class. */
 const WHITE_SPACE = "\\x09-\\x0D\\x20\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}" +
   "\\x{202F}\\x{205F}\\x{3000}";
-const BACKREFERENCE = "backreferences are not supported; search for the repeated text itself";
 
 /**
  * Compiles a ripgrep pattern with re2js: RE2's syntax (close to ripgrep's Rust regex) and matching

@@ -223,6 +223,24 @@ for (const [engine, tool] of ENGINES) {
       );
     }));
 
+  Deno.test(`content_search (${engine}) refuses look-around and backreferences with the same advice, never a flag the model cannot pass`, () =>
+    withCorpus(async (ctx) => {
+      for (
+        const [pattern, advice] of [
+          ["foo(?=\\()", /look-around is not supported; match the text around it instead/],
+          ["(foo)\\1", /backreferences are not supported; search for the repeated text itself/],
+        ] as const
+      ) {
+        await assert.rejects(
+          search(tool, { pattern }, ctx),
+          (err) =>
+            isLoomError(err, "INVALID_INPUT") && advice.test(err.message) &&
+            !/pcre2/i.test(err.message),
+          pattern,
+        );
+      }
+    }));
+
   Deno.test(`content_search (${engine}) answers a search with no match in plain words`, () =>
     withCorpus(async (ctx) => {
       const result: ToolResult = await search(tool, { pattern: "zzz_absent" }, ctx);

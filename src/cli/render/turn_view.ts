@@ -21,6 +21,8 @@ export interface TurnViewOptions {
   /** The diff of the write a file tool just made (by the path it was given), if any. */
   diffOf?: (path: string) => string | undefined;
   now?: () => number;
+  /** The number the first tool call is shown with (`/expand N` counts across the session). */
+  firstCallNumber?: number;
 }
 
 /** A turn's renderer; tool calls are kept for `/expand`. */
@@ -129,7 +131,8 @@ export function createTurnView(options: TurnViewOptions): TurnView {
           call.durationMs = event.durationMs;
           calls.push(call);
           const summary = summarizeToolCall(call, style, terminal.columns - 8);
-          line(`${summary.line} ${style.gray(`[${calls.length}]`)}`);
+          const number = (options.firstCallNumber ?? 1) + calls.length - 1;
+          line(`${summary.line} ${style.gray(`[${number}]`)}`);
           if (!event.outcome.isError) showDiff(call);
           afterTool = true;
           return;
