@@ -69,8 +69,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
       },
     });
   } catch (err) {
-    const why = err instanceof Error ? err.message.replace(/\.$/, "") : String(err);
-    throw new LoomError("USAGE", `Cannot parse the command line: ${why}; see 'loom --help'`);
+    throw new LoomError(
+      "USAGE",
+      `Cannot parse the command line: ${argsProblem(err)}; see 'loom --help'`,
+    );
   }
   const { values, positionals } = parsed;
   const format = values["output-format"] ?? "text";
@@ -98,4 +100,17 @@ export function parseCliArgs(argv: string[]): CliArgs {
     print: values.print ?? false,
     outputFormat: format as OutputFormat,
   };
+}
+
+/**
+ * node:util's parseArgs message in a sentence: its unknown-option advice ends in an unbalanced
+ * quote (`… as in '-- "--bogus"`), so that one is said plainly.
+ */
+export function argsProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) {
+    return `unknown option ${unknown[1]} (a prompt starting with "-" goes after --)`;
+  }
+  return message.replace(/\.$/, "");
 }
