@@ -54,10 +54,18 @@ export function renderToolList(listing: ToolListing[]): string {
 function schemaType(schema: Record<string, unknown>): string {
   if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join(" | ");
   if (Array.isArray(schema.anyOf)) {
-    return (schema.anyOf as Record<string, unknown>[]).map(schemaType).join(" | ");
+    const options = schema.anyOf as Record<string, unknown>[];
+    // `X | X[]` (one value or a list of them) is said once.
+    const [one, many] = options;
+    if (
+      options.length === 2 && many.type === "array" &&
+      JSON.stringify(many.items) === JSON.stringify(one)
+    ) return `${schemaType(one)}, or a list of them`;
+    return options.map(schemaType).join(" | ");
   }
   if (schema.type === "array" && schema.items) {
-    return `${schemaType(schema.items as Record<string, unknown>)}[]`;
+    const item = schemaType(schema.items as Record<string, unknown>);
+    return item.includes(" | ") ? `(${item})[]` : `${item}[]`;
   }
   return typeof schema.type === "string" ? schema.type : "value";
 }

@@ -29,3 +29,28 @@ Deno.test("renderToolList shows each tool's first sentence, not its first wrappe
   }]);
   assert.equal(text, "file_read  (Read file; read-only)\n  Read a file.\n");
 });
+
+Deno.test("renderToolList says a one-or-many argument once, and brackets a union in a list", () => {
+  const kinds = { type: "string", enum: ["goal", "decision"] };
+  const text = renderToolList([{
+    name: "decision_query",
+    title: "Query decisions",
+    description: "Query decisions.",
+    annotations: {
+      title: "Query decisions",
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+    inputSchema: {
+      type: "object",
+      properties: {
+        type: { anyOf: [kinds, { type: "array", items: kinds }] },
+        tags: { type: "array", items: { anyOf: [{ type: "string" }, { type: "number" }] } },
+      },
+    },
+  }]);
+  assert.match(text, /type\?: "goal" \| "decision", or a list of them\n/);
+  assert.match(text, /tags\?: \(string \| number\)\[\]\n/);
+});
