@@ -49,7 +49,11 @@ async function main(argv: string[]): Promise<number> {
     case "trust": {
       // Each command's own modules load only when it runs: start-up stays small.
       const { runTrust } = await load<typeof import("./cli/trust_cmd.ts")>("./cli/trust_cmd.ts");
-      return await runTrust({ root: projectRoot(args), home: homeDir(), status: args.status, out });
+      const { realProjectRoot } = await load<typeof import("./workspace/project_root.ts")>(
+        "./workspace/project_root.ts",
+      );
+      const root = await realProjectRoot(projectRoot(args));
+      return await runTrust({ root, home: homeDir(), status: args.status, out });
     }
     case "mcp":
       return await mcpCommand(args, argv);
@@ -284,6 +288,19 @@ async function doctorCommand(args: CliArgs): Promise<number> {
   }
   const probe = createProcessRunner({ env: Deno.env.toObject() });
   const report = await runDoctor(opened, probe, Deno.version.deno, VERSION, Deno.env.toObject());
+  const { DATA_DIR_FIX, probeDataDir } = await load<typeof import("./tools/host.ts")>(
+    "./tools/host.ts",
+  );
+  const dataProblem = await probeDataDir(opened.host.context.guard.root);
+  if (dataProblem) {
+    report.checks.push({
+      name: "data",
+      ok: false,
+      detail: dataProblem,
+      fix: DATA_DIR_FIX,
+      severity: "warning",
+    });
+  }
   report.mcpSandbox = await planMcpSandbox({
     env: Deno.env.toObject(),
     home: homeDir(),

@@ -7,6 +7,7 @@ import { parseGraphArgs, resolvePath } from "./_graph_args.ts";
 import type { OptionSpec } from "./_graph_args.ts";
 import { readGraphSettings } from "./_graph_settings.ts";
 import { safeText } from "./render/safe_text.ts";
+import { realProjectRoot } from "../workspace/project_root.ts";
 
 type GraphModule = typeof import("../graph/mod.ts");
 type RenderModule = typeof import("./_graph_render.ts");
@@ -106,6 +107,8 @@ export async function runGraphCommand(options: GraphCommandOptions): Promise<num
       return sub === undefined && !values.help ? 2 : 0;
     }
     const root = resolvePath(options.cwd, values.project ?? ".");
+    // The database may create `.loom/` in an existing project, never the project itself.
+    await realProjectRoot(root);
     const writes = sub === "add" || sub === "import";
     using project = await openProjectGraph({
       root,

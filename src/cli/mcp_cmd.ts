@@ -13,6 +13,7 @@ import {
 import type { ReexecOptions } from "../sandbox/deno_flags.ts";
 import { findSecretPaths, HIDE_ENV } from "../sandbox/bwrap.ts";
 import type { CliArgs } from "./args.ts";
+import { realProjectRoot } from "../workspace/project_root.ts";
 
 /** Default port of `loom mcp --http`. */
 export const DEFAULT_MCP_PORT = 4343;
@@ -55,7 +56,7 @@ const TEMP_ENV = "LOOM_MCP_TEMP";
 export async function runMcpCommand(deps: McpCommandDeps): Promise<number> {
   const { args, env } = deps;
   const port = parsePort(args);
-  const root = await realDir(args.project ?? deps.cwd());
+  const root = await realProjectRoot(args.project ?? deps.cwd(), "serve");
   if (!isSandboxedChild(env) && env.LOOM_MCP_SANDBOX !== "off") {
     // A private temp dir: the child may write there, but not in everyone's /tmp. The re-exec
     // usually replaces this process, so the sandboxed server removes it when it stops.
@@ -120,7 +121,8 @@ async function serve(deps: McpCommandDeps, root: string, port: number): Promise<
       canUseRoot: (path) => isGranted("read", path) && isGranted("write", path),
       version: deps.version,
       log,
-      // SIGTERM/SIGINT end the session like a closed stdin: running tools are cancelled first.
+      // SIGTERM/SIGINT cancel running tools at once; a closed stdin first lets them answer
+      // (up to EOF_GRACE_MS).
       stop: deps.stopSignal(),
     });
     return 0;
@@ -201,16 +203,6 @@ function parsePort(args: CliArgs): number {
     );
   }
   return port;
-}
-
-async function realDir(path: string): Promise<string> {
-  try {
-    const real = await Deno.realPath(path);
-    if ((await Deno.stat(real)).isDirectory) return real;
-  } catch {
-    // Reported below.
-  }
-  throw new LoomError("NOT_FOUND", `Cannot serve "${path}": no such directory; check --project`);
 }
 
 async function configPathOf(mainModule: string): Promise<string | undefined> {

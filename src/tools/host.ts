@@ -13,7 +13,9 @@ import {
   resolveSandbox,
 } from "../sandbox/mod.ts";
 import type { ResolvedSandbox } from "../sandbox/mod.ts";
+import { LoomError } from "../core/errors.ts";
 import { createPathGuard } from "../workspace/guard.ts";
+import { fsReason, isReadOnlyFs } from "../workspace/project_root.ts";
 import { ReadLedger } from "../workspace/ledger.ts";
 import { loadToolRegistry, preloadTools } from "./loaders.ts";
 import type { ToolHost } from "./run.ts";
@@ -119,17 +121,68 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
   return { host, loaded, sandbox, rgPath, graph, closeGraph };
 }
 
+/** What to do when `.loom/` cannot be written (`loom doctor` prints it as the fix). */
+export const DATA_DIR_FIX = "make the project writable (or mount it read-write), or set " +
+  "LOOM_DB_PATH to a writable file; until then tools that read work, but the decision graph " +
+  "and sessions cannot be saved";
+
 /**
  * Creates `.loom/` (ignored by git) so the sandbox can bind it read-only: a directory that does
- * not exist when a sandboxed command starts could be created by that command.
+ * not exist when a sandboxed command starts could be created by that command. On a read-only
+ * file system nothing can create it, sandboxed commands included, so none is needed there.
  */
 async function ensureDataDir(root: string): Promise<void> {
+  try {
+    await createDataDir(root);
+  } catch (err) {
+    if (!(err instanceof DataDirError && isReadOnlyFs(err.cause))) throw err;
+  }
+}
+
+/** Creates `<root>/.loom/` with its `.gitignore` unless it exists; a LoomError names the cause. */
+async function createDataDir(root: string): Promise<string> {
   const dir = join(root, ".loom");
   try {
     await Deno.mkdir(dir);
   } catch (err) {
-    if (err instanceof Deno.errors.AlreadyExists) return;
+    if (err instanceof Deno.errors.AlreadyExists) return dir;
+    throw new DataDirError("create", dir, err);
+  }
+  const ignore = join(dir, ".gitignore");
+  await Deno.writeTextFile(ignore, "*\n").catch((err) => {
+    throw new DataDirError("create", ignore, err);
+  });
+  return dir;
+}
+
+/**
+ * Why Loom cannot keep its data in `<root>/.loom/` (a read-only project, no permission), or
+ * undefined when it can. Creates `.loom/` when missing, and writes and removes a probe file.
+ */
+export async function probeDataDir(root: string): Promise<string | undefined> {
+  try {
+    const dir = await createDataDir(root);
+    const probe = await Deno.makeTempFile({ dir, prefix: ".probe-" }).catch((err) => {
+      throw new DataDirError("write in", dir, err);
+    });
+    await Deno.remove(probe);
+    return undefined;
+  } catch (err) {
+    if (err instanceof DataDirError) return err.problem;
     throw err;
   }
-  await Deno.writeTextFile(join(dir, ".gitignore"), "*\n");
+}
+
+/** `Cannot create "<root>/.loom": read-only file system; <what to do>`. */
+class DataDirError extends LoomError {
+  /** The message without what to do (doctor shows that apart). */
+  readonly problem: string;
+
+  constructor(verb: string, path: string, cause: unknown) {
+    const problem = `Cannot ${verb} "${path}": ${fsReason(cause)}`;
+    super("UNAVAILABLE", `${problem}; ${DATA_DIR_FIX.slice(0, DATA_DIR_FIX.indexOf(";"))}`, {
+      cause,
+    });
+    this.problem = problem;
+  }
 }

@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { LoomError, toPosix } from "../core/mod.ts";
+import { realProjectRoot } from "./project_root.ts";
 
 /** A path that passed the guard. `abs` is the real (symlink-free) location to operate on. */
 export interface GuardedPath {
@@ -148,9 +149,12 @@ export class PathGuard {
   }
 }
 
-/** Creates a guard rooted at the realpath of `root` (absolute paths spelled via `root` work too). */
+/**
+ * Creates a guard rooted at the realpath of `root` (absolute paths spelled via `root` work too).
+ * A root that is not an existing directory is a LoomError (see realProjectRoot), never a crash.
+ */
 export async function createPathGuard(root: string): Promise<PathGuard> {
-  return new PathGuard(await Deno.realPath(root), resolve(root));
+  return new PathGuard(await realProjectRoot(root), resolve(root));
 }
 
 function isUnder(abs: string, dir: string): boolean {

@@ -177,3 +177,21 @@ Deno.test("isProtected matches .git and .loom at any depth and the rule files on
   ];
   for (const [rel, expected] of cases) assert.equal(isProtected(rel), expected, rel);
 });
+
+Deno.test("a guard on a missing or non-directory root is a LoomError, not a file-system crash", async () => {
+  await using project = await createTempProject({ "a.txt": "a\n" });
+  const missing = project.path("typo/dir");
+  await assert.rejects(
+    () => createPathGuard(missing),
+    (err) =>
+      isLoomError(err, "NOT_FOUND") &&
+      err.message === `Cannot open the project "${missing}": no such directory; check --project`,
+  );
+  await assert.rejects(
+    () => createPathGuard(project.path("a.txt")),
+    (err) =>
+      isLoomError(err, "INVALID_INPUT") &&
+      err.message.endsWith(": not a directory; check --project"),
+  );
+  await assert.rejects(() => Deno.stat(project.path("typo")), Deno.errors.NotFound);
+});
