@@ -4,15 +4,30 @@ import { LineTransport } from "./stdio.ts";
 import type { LineStreams } from "./stdio.ts";
 
 /**
- * Serves one MCP session over stdin/stdout; resolves when the client closes stdin. Reading starts
- * first and `initialize` is answered while the SDK loads; the SDK then sees every message in order.
+ * How long requests still running when stdin ends may take to answer before they are cancelled:
+ * a batch client (`printf ... | loom mcp`) reads the replies, one that went away is not waited for.
+ */
+export const EOF_GRACE_MS = 2000;
+
+/**
+ * Serves one MCP session over stdin/stdout. When stdin ends, the requests already received are
+ * answered (for up to {@link EOF_GRACE_MS}, then cancelled) before it resolves; `stop` (SIGTERM,
+ * SIGINT) and a failed write cancel at once. Reading starts first and `initialize` is answered
+ * while the SDK loads; the SDK then sees every message in order.
  */
 export async function serveStdio(
   options: LoomServerOptions & { streams?: LineStreams; stop?: Promise<void> },
 ): Promise<void> {
   const transport = new LineTransport(options.streams);
+  let isClosed = false;
   const closed = new Promise<void>((resolve) => {
-    transport.onclose = () => resolve();
+    transport.onclose = () => {
+      isClosed = true;
+      resolve();
+    };
+  });
+  const ended = new Promise<void>((resolve) => {
+    transport.onend = () => resolve();
   });
   transport.answerInitializeEarly(options.version);
   await transport.start();
@@ -26,12 +41,24 @@ export async function serveStdio(
     : (root: string) => root === project ? early : options.openHost(root);
   const { createLoomServer } = await load<typeof import("./server.ts")>("./server.ts");
   const loom = createLoomServer({ useRoots: true, ...options, openHost });
-  // The SDK chains its own onclose onto the transport's in connect(); it calls start() again.
+  // Stdout went away while the SDK loaded: no request was handed on, so nothing runs.
+  if (isClosed) return;
+  // The SDK chains its own onclose onto the transport's in connect(); it calls start() again,
+  // which hands on what was read meanwhile (all of it, when stdin has already ended).
   await loom.server.connect(transport);
   transport.routeTo(loom.server);
   options.stop?.then(() => transport.close());
-  await closed;
+  await Promise.race([closed, ended.then(() => answeredWithin(loom.answered(), EOF_GRACE_MS))]);
+  await transport.close(); // Cancels what is still running; a no-op when already closed.
   await loom.close().catch(() => {});
+}
+
+/** Resolves when `answered` does or `ms` have passed, whichever comes first. */
+async function answeredWithin(answered: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
+  await Promise.race([answered, late]);
+  clearTimeout(timer);
 }
 
 /** A running HTTP server. */

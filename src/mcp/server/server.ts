@@ -47,6 +47,8 @@ export interface LoomServer {
   opened(): Promise<OpenedHost>;
   /** Sends `notifications/message` to the client (filtered by its `logging/setLevel`). */
   notify(level: LoggingLevel, data: string): void;
+  /** Resolves once every request received so far has been answered (reply written) or at close. */
+  answered(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -202,7 +204,9 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
     completion: await complete(await opened(), request.params.ref, request.params.argument),
   }));
 
+  const sessionClosed = Promise.withResolvers<void>();
   server.onclose = () => {
+    sessionClosed.resolve();
     subscriptions.close();
     decisionSubscriptions.close();
   };
@@ -210,6 +214,8 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
     server,
     opened,
     notify,
+    // Closing clears the table without deleting entries one by one: the close ends the wait too.
+    answered: () => Promise.race([whenAnswered(server, inflight), sessionClosed.promise]),
     async close() {
       subscriptions.close();
       decisionSubscriptions.close();
@@ -218,6 +224,30 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
       await Promise.allSettled([...inflight]);
     },
   };
+}
+
+/**
+ * Waits for the SDK's table of running request handlers to empty: an entry leaves it once its
+ * reply has been sent, so nothing is added per request to learn this. Without that table (another
+ * SDK version) the running tool calls are what is waited for.
+ */
+function whenAnswered(server: Server, inflight: Set<Promise<unknown>>): Promise<void> {
+  const running = (server as unknown as { _requestHandlerAbortControllers?: unknown })
+    ._requestHandlerAbortControllers;
+  if (!(running instanceof Map)) return Promise.allSettled([...inflight]).then(() => {});
+  if (running.size === 0) return Promise.resolve();
+  const { promise, resolve } = Promise.withResolvers<void>();
+  // Watches this one table's deletions from now on (called once, when input has ended).
+  const remove = running.delete;
+  running.delete = function (key: unknown): boolean {
+    const removed = remove.call(this, key);
+    if (this.size === 0) {
+      running.delete = remove;
+      resolve();
+    }
+    return removed;
+  };
+  return promise;
 }
 
 function invalidParams(method: string, error: z.ZodError): string {

@@ -58,7 +58,8 @@ export function readsOf(
 /**
  * Newline-delimited JSON-RPC over stdin/stdout. Unlike the SDK's stdio transport it answers
  * malformed JSON (-32700), invalid JSON-RPC (-32600) and oversized messages instead of
- * dropping them, and closes when stdin ends.
+ * dropping them, and closes when stdin ends (or, with {@link onend} set, reports the end and keeps
+ * writing) or when a write fails (stdout gone: the failure stays quiet, the close says it).
  *
  * Started early (see {@link answerInitializeEarly}) it reads before anyone listens: messages wait
  * in order until `start()` is called again with `onmessage` set (the SDK's connect does that).
@@ -66,6 +67,11 @@ export function readsOf(
 export class LineTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
+  /**
+   * Called once when input ends (or a read fails) instead of closing: replies to what was read
+   * can still be written, and the owner calls close() when done.
+   */
+  onend?: () => void;
   onmessage?: (message: JSONRPCMessage) => void;
   #streams: LineStreams;
   #writing: Promise<void> = Promise.resolve();
@@ -135,8 +141,18 @@ export class LineTransport implements Transport {
     // Encoded when its turn comes, into one reused buffer: writes are serialised, so the buffer
     // is free again by then. TextEncoder.encode allocates per call and cost ~90 µs on a 120 KB
     // reply where encodeInto takes ~4 µs.
-    this.#writing = this.#writing.then(() => this.#streams.write(this.#encode(line)));
+    this.#writing = this.#writing.then(() => this.#write(line));
     return this.#writing;
+  }
+
+  async #write(line: string): Promise<void> {
+    try {
+      await this.#streams.write(this.#encode(line));
+    } catch {
+      // Nobody reads stdout any more (EPIPE): nothing said from now on can arrive, so the
+      // session ends now and running work is cancelled, like on SIGTERM.
+      this.close();
+    }
   }
 
   /** `line` as UTF-8 in the shared buffer (valid until the next call). */
@@ -178,6 +194,18 @@ export class LineTransport implements Transport {
   }
 
   async #readLoop(): Promise<void> {
+    try {
+      await this.#readLines();
+    } finally {
+      this.#firstLine.resolve();
+      if (!this.#closed) {
+        if (this.onend === undefined) this.close();
+        else this.onend();
+      }
+    }
+  }
+
+  async #readLines(): Promise<void> {
     // Raw reads into one buffer: a ReadableStream over stdin costs ~15 µs more per message.
     const buffer = new Uint8Array(READ_BYTES);
     // Bytes of a line that began in an earlier read (empty when lines end inside reads).
@@ -215,7 +243,6 @@ export class LineTransport implements Transport {
         this.#tooLarge();
       }
     }
-    await this.close();
   }
 
   #handleLine(bytes: Uint8Array): void {
