@@ -23,7 +23,7 @@ export type AgentEvent =
   | { type: "session"; sessionId: string; resumed: boolean }
   | { type: "step"; step: number; role: AgentRole; model: string }
   | { type: "text-delta"; text: string; role: AgentRole }
-  | { type: "retry"; attempt: number; delayMs: number; reason: string }
+  | { type: "retry"; attempt: number; maxAttempts?: number; delayMs: number; reason: string }
   | { type: "tool-start"; id: string; name: string; input: Record<string, unknown> }
   | { type: "tool-progress"; id: string; name: string; update: ProgressUpdate }
   | { type: "tool-end"; id: string; name: string; outcome: ToolOutcome; durationMs: number }

@@ -157,6 +157,7 @@ async function streamTurn(options: LoopOptions, step: number): Promise<Turn> {
           options.emit({
             type: "retry",
             attempt: part.attempt,
+            ...(part.maxAttempts === undefined ? {} : { maxAttempts: part.maxAttempts }),
             delayMs: part.delayMs,
             reason: part.reason,
           });

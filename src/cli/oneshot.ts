@@ -61,6 +61,20 @@ export function eventToJson(event: AgentEvent): unknown {
   return event;
 }
 
+/**
+ * The line `loom -p` prints to stderr when a model call is retried.
+ *
+ * @example retryLine({ type: "retry", attempt: 1, maxAttempts: 5, delayMs: 2000, reason: "..." })
+ * // "Retrying in 2.0 s (attempt 2 of 5): ..."
+ */
+export function retryLine(event: Extract<AgentEvent, { type: "retry" }>): string {
+  const of = event.maxAttempts === undefined ? "" : ` of ${event.maxAttempts}`;
+  const reason = event.reason.replace(/\s+/g, " ").trim();
+  return `Retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${
+    event.attempt + 1
+  }${of}): ${reason}`;
+}
+
 /** Runs one turn and prints it in `format`; returns the exit code (0 when the answer is final). */
 export async function runOneShot(
   agent: Agent,
@@ -112,6 +126,12 @@ export async function runOneShot(
           result.usage[key] += event.usage[key];
         }
         result.costUsd += event.costUsd;
+        break;
+      case "retry":
+        // Nothing else is printed while a failing provider is retried: say so, once per retry.
+        if (options.format === "text" && !options.view) {
+          options.err(`${shown(retryLine(event))}\n`);
+        }
         break;
       case "error":
         result.errors.push({ code: event.error.code, message: event.error.message });

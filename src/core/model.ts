@@ -79,7 +79,15 @@ export type StreamPart =
   }
   | { type: "usage"; usage: Usage }
   | { type: "finish"; reason: FinishReason; raw?: string }
-  | { type: "retry"; attempt: number; delayMs: number; reason: string }
+  | {
+    type: "retry";
+    /** The attempt that failed, from 1. */
+    attempt: number;
+    /** How many attempts this fault allows in all (the first one included). */
+    maxAttempts?: number;
+    delayMs: number;
+    reason: string;
+  }
   | { type: "error"; error: LoomError };
 
 /** What one call asks of the model. */

@@ -4,7 +4,7 @@ import { createAnthropicModel } from "./anthropic/model.ts";
 import { lookupModel, type ModelOverride } from "./catalog.ts";
 import { parseModelId } from "./model_id.ts";
 import { createOpenAIModel } from "./openai/model.ts";
-import { type ProviderSettings, resolveProvider } from "./providers.ts";
+import { type ProviderSettings, resolveProvider, unreachableAdvice } from "./providers.ts";
 import type { RetryPolicy } from "./retry.ts";
 
 /** The parts of LoomConfig the provider layer reads (structural, so llm need not import config). */
@@ -44,6 +44,7 @@ export function createModel(modelString: string, options: CreateModelOptions): L
     info,
     baseURL: resolved.baseURL,
     keyEnv: resolved.spec.apiKeyEnv,
+    unreachableAdvice: unreachableAdvice(resolved),
     fetch: options.fetch,
     retry: options.retry,
   };

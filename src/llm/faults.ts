@@ -1,5 +1,8 @@
 // Which provider failures are worth another attempt, and what to tell the person when not.
 import { LoomError } from "../core/mod.ts";
+import { connectionFault, displayURL, type Reach } from "./connection.ts";
+
+export { connectionFault, type Reach };
 
 /** A failure seen by an adapter, stripped of SDK classes. */
 export interface Fault {
@@ -10,6 +13,15 @@ export interface Fault {
   message: string;
   headers?: Headers;
   cause?: unknown;
+  /** For a `connection` fault: why no connection was made, when the error says so. */
+  reach?: Reach;
+}
+
+/** Where a provider lives, for advice when it cannot be reached. */
+export interface Endpoint {
+  baseURL: string;
+  /** What to do, e.g. `check the network or ANTHROPIC_BASE_URL`. */
+  advice: string;
 }
 
 /** The verdict on a fault. */
@@ -17,8 +29,15 @@ export interface Judgement {
   retryable: boolean;
   /** From `retry-after-ms` / `retry-after` when the provider sent one. */
   retryAfterMs?: number;
+  /** Retries this fault deserves at most, when fewer than the policy allows. */
+  maxRetries?: number;
+  /** A fixed wait before the retry, instead of the exponential backoff. */
+  delayMs?: number;
   error: LoomError;
 }
+
+/** A refused connection is retried once, soon: the server may be restarting. */
+const REFUSED_RETRY_DELAY_MS = 500;
 
 const RETRYABLE_TYPES = new Set([
   "overloaded_error",
@@ -27,8 +46,16 @@ const RETRYABLE_TYPES = new Set([
   "server_error",
 ]);
 
-/** Judges a fault for model `modelId` whose key lives in `keyEnv` (for the advice). */
-export function judgeFault(fault: Fault, modelId: string, keyEnv?: string): Judgement {
+/**
+ * Judges a fault for model `modelId` whose key lives in `keyEnv` and which is served at
+ * `endpoint` (both for the advice).
+ */
+export function judgeFault(
+  fault: Fault,
+  modelId: string,
+  keyEnv?: string,
+  endpoint?: Endpoint,
+): Judgement {
   const head = `Cannot call "${modelId}"`;
   const status = fault.status;
   const details = { status, type: fault.type, kind: fault.kind };
@@ -42,7 +69,7 @@ export function judgeFault(fault: Fault, modelId: string, keyEnv?: string): Judg
     case "timeout":
       return { retryable: true, error: make("TIMEOUT", "the provider stopped answering") };
     case "connection":
-      return { retryable: true, error: make("PROVIDER", `connection failed${said}`) };
+      return judgeConnection(fault, endpoint, make);
     case "malformed":
       return { retryable: true, error: make("PROVIDER", `the stream was malformed${said}`) };
     case "incomplete":
@@ -120,6 +147,43 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+function judgeConnection(
+  fault: Fault,
+  endpoint: Endpoint | undefined,
+  make: (code: "PROVIDER", why: string) => LoomError,
+): Judgement {
+  const at = endpoint ? displayURL(endpoint.baseURL) : "the provider";
+  const fix = `; ${endpoint?.advice ?? "check the network or the provider's base URL"}`;
+  const said = fault.message ? ` (${oneLine(fault.message)})` : "";
+  switch (fault.reach) {
+    case "refused":
+      return {
+        retryable: true,
+        maxRetries: 1,
+        delayMs: REFUSED_RETRY_DELAY_MS,
+        error: make("PROVIDER", `nothing is listening at ${at} (connection refused)${fix}`),
+      };
+    case "blocked":
+      return { retryable: false, error: make("PROVIDER", `cannot connect to ${at}${said}${fix}`) };
+    case "bad-url":
+      return {
+        retryable: false,
+        error: make("PROVIDER", `${at} is not a usable URL${said}${fix}`),
+      };
+    case "no-host":
+      return {
+        retryable: false,
+        error: make("PROVIDER", `cannot find the host of ${at}${said}${fix}`),
+      };
+    case "tls":
+      return {
+        retryable: false,
+        error: make("PROVIDER", `the TLS certificate of ${at} was rejected${said}${fix}`),
+      };
+  }
+  return { retryable: true, error: make("PROVIDER", `connection to ${at} failed${said}${fix}`) };
+}
+
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 300 ? flat.slice(0, 297) + "..." : flat;
@@ -150,15 +214,8 @@ export function faultFromSdk<E extends Error>(
   if (err instanceof sdk.APIConnectionTimeoutError) {
     return { kind: "timeout", message: (err as Error).message, cause: err };
   }
-  if (err instanceof sdk.APIConnectionError) {
-    return { kind: "connection", message: causeMessage(err), cause: err };
-  }
+  if (err instanceof sdk.APIConnectionError) return connectionFault(err);
   if (err instanceof sdk.APIError) return fromApiError(err as E);
   if (err instanceof SyntaxError) return { kind: "malformed", message: err.message, cause: err };
-  return { kind: "connection", message: causeMessage(err), cause: err };
-}
-
-function causeMessage(err: unknown): string {
-  const cause = (err as { cause?: unknown })?.cause;
-  return cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+  return connectionFault(err);
 }

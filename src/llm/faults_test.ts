@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { judgeFault, parseRetryAfter } from "./faults.ts";
+import { connectionFault, judgeFault, parseRetryAfter } from "./faults.ts";
 
 Deno.test("parseRetryAfter reads milliseconds, seconds and HTTP dates", () => {
   const now = Date.UTC(2030, 0, 1, 0, 0, 0);
@@ -45,4 +45,156 @@ Deno.test("judgeFault retries transient faults and refuses client errors", () =>
     'Cannot call "anthropic:m": the API key was refused (401) (invalid x-api-key); check ANTHROPIC_API_KEY',
   );
   assert.equal(judgeFault({ kind: "abort", message: "" }, "p:m").error.code, "CANCELLED");
+});
+
+/** The error a real fetch to `url` fails with. */
+async function fetchError(url: string): Promise<unknown> {
+  try {
+    const response = await fetch(url);
+    await response.body?.cancel();
+  } catch (err) {
+    return err;
+  }
+  return assert.fail(`expected fetching ${url} to fail`);
+}
+
+/** A port on 127.0.0.1 that was free a moment ago and has nothing listening now. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+Deno.test("a real fetch to a closed local port is a refused connection, retried once, soon", async () => {
+  const url = `http://127.0.0.1:${closedPort()}`;
+  const fault = connectionFault(await fetchError(`${url}/v1/messages`));
+  assert.equal(fault.kind, "connection");
+  assert.equal(fault.reach, "refused");
+  const verdict = judgeFault(fault, "ollama:llama3", undefined, {
+    baseURL: url,
+    advice: "is the server running? start it or set [providers.ollama] base_url",
+  });
+  assert.equal(verdict.retryable, true);
+  assert.equal(verdict.maxRetries, 1);
+  assert.ok(verdict.delayMs !== undefined && verdict.delayMs <= 1000);
+  assert.equal(
+    verdict.error.message,
+    `Cannot call "ollama:llama3": nothing is listening at ${url} (connection refused); is the server running? start it or set [providers.ollama] base_url`,
+  );
+});
+
+Deno.test("a real fetch to port 1 or to a malformed URL fails at once, naming the URL", async () => {
+  const table: [string, string, RegExp][] = [
+    [
+      "http://127.0.0.1:1",
+      "blocked",
+      /cannot connect to http:\/\/127\.0\.0\.1:1 \(Requests to port 1 are blocked\)/,
+    ],
+    ["http://127.0.0.1:99999", "bad-url", /http:\/\/127\.0\.0\.1:99999 is not a usable URL/],
+  ];
+  for (const [url, reach, words] of table) {
+    const fault = connectionFault(await fetchError(url));
+    assert.equal(fault.reach, reach, url);
+    const verdict = judgeFault(fault, "anthropic:m", "ANTHROPIC_API_KEY", {
+      baseURL: url,
+      advice: "check the network or ANTHROPIC_BASE_URL",
+    });
+    assert.equal(verdict.retryable, false, url);
+    assert.match(verdict.error.message, words);
+    assert.match(verdict.error.message, /; check the network or ANTHROPIC_BASE_URL$/);
+  }
+});
+
+Deno.test("a real fetch to a server with a self-signed certificate is not retried", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "loom-tls-" });
+  try {
+    const made = await new Deno.Command("openssl", {
+      args: [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+      ]
+        .concat(["-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`]),
+      stdout: "null",
+      stderr: "null",
+    }).output().catch(() => undefined);
+    if (!made?.success) {
+      await t.step({ name: "openssl is needed to make a certificate", ignore: true, fn() {} });
+      return;
+    }
+    const listener = Deno.listenTls({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: await Deno.readTextFile(`${dir}/cert.pem`),
+      key: await Deno.readTextFile(`${dir}/key.pem`),
+    });
+    const accepting = (async () => {
+      for await (const conn of listener) {
+        await conn.handshake().catch(() => {});
+        conn.close();
+      }
+    })();
+    const port = (listener.addr as Deno.NetAddr).port;
+    const fault = connectionFault(await fetchError(`https://localhost:${port}/`));
+    listener.close();
+    await accepting;
+    assert.equal(fault.reach, "tls");
+    assert.equal(judgeFault(fault, "p:m").retryable, false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("connection faults are read from the whole cause chain, whatever the runtime", () => {
+  const chain = (...messages: (string | Error)[]) =>
+    messages.reduceRight<unknown>(
+      (cause, m) => m instanceof Error ? Object.assign(m, { cause }) : new Error(m, { cause }),
+      undefined,
+    );
+  const node = Object.assign(new Error("connect ECONNREFUSED ::1:11434"), { code: "ECONNREFUSED" });
+  const table: [unknown, string | undefined, boolean][] = [
+    [chain("Connection error.", new TypeError("fetch failed"), node), "refused", true],
+    [new Deno.errors.ConnectionRefused("os error 111"), "refused", true],
+    [
+      chain(
+        "fetch failed",
+        "dns error: failed to lookup address information: Name or service not known",
+      ),
+      "no-host",
+      false,
+    ],
+    [chain("fetch failed", "getaddrinfo ENOTFOUND api.anthropc.com"), "no-host", false],
+    // A name server that cannot be reached now may be reachable in a moment.
+    [chain("fetch failed", "dns error: Temporary failure in name resolution"), undefined, true],
+    [chain("fetch failed", "invalid peer certificate: UnknownIssuer"), "tls", false],
+    [chain("fetch failed", "connection reset by peer"), undefined, true],
+    [new TypeError("error reading a body from connection"), undefined, true],
+  ];
+  for (const [err, reach, retryable] of table) {
+    const fault = connectionFault(err);
+    assert.equal(fault.reach, reach, fault.message);
+    assert.equal(judgeFault(fault, "p:m").retryable, retryable, fault.message);
+    assert.doesNotMatch(fault.message, /^(fetch failed|Connection error\.)$/);
+  }
+});
+
+Deno.test("a base URL with credentials in it is named without them", () => {
+  const verdict = judgeFault(
+    { kind: "connection", message: "", reach: "refused" },
+    "p:m",
+    undefined,
+    {
+      baseURL: "https://user:s3cret@proxy.example/v1",
+      advice: "check the network or OPENAI_BASE_URL",
+    },
+  );
+  assert.doesNotMatch(verdict.error.message, /s3cret|user/);
+  assert.match(verdict.error.message, /nothing is listening at https:\/\/proxy\.example\/v1 /);
 });

@@ -19,6 +19,8 @@ export interface ProviderSpec {
   promptCaching?: boolean;
   /** The provider's models commonly take images. */
   images?: boolean;
+  /** A server the person runs on their own machine (advice when it does not answer). */
+  local?: boolean;
 }
 
 /** `[providers.NAME]` as the config holds it. */
@@ -89,9 +91,9 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({
     baseURL: "https://openrouter.ai/api/v1",
     apiKeyEnv: "OPENROUTER_API_KEY",
   },
-  ollama: { name: "ollama", api: "openai", baseURL: "http://127.0.0.1:11434/v1" },
-  lmstudio: { name: "lmstudio", api: "openai", baseURL: "http://127.0.0.1:1234/v1" },
-  vllm: { name: "vllm", api: "openai", baseURL: "http://127.0.0.1:8000/v1" },
+  ollama: { name: "ollama", api: "openai", baseURL: "http://127.0.0.1:11434/v1", local: true },
+  lmstudio: { name: "lmstudio", api: "openai", baseURL: "http://127.0.0.1:1234/v1", local: true },
+  vllm: { name: "vllm", api: "openai", baseURL: "http://127.0.0.1:8000/v1", local: true },
 });
 
 /** A provider resolved against config and environment: ready to build a client. */
@@ -138,4 +140,25 @@ export function resolveProvider(
     );
   }
   return { spec, baseURL, apiKey };
+}
+
+/**
+ * What to do when the provider cannot be reached: start a local server or fix the base URL.
+ *
+ * @example unreachableAdvice(resolveProvider("ollama:llama3", "ollama", {})) // "is the server running? ..."
+ */
+export function unreachableAdvice(resolved: ResolvedProvider): string {
+  const { name, local, baseURLEnv } = resolved.spec;
+  if (local || (!Object.hasOwn(PROVIDERS, name) && isLoopback(resolved.baseURL))) {
+    return `is the server running? start it or set [providers.${name}] base_url`;
+  }
+  return `check the network or ${baseURLEnv ?? `[providers.${name}] base_url`}`;
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 // One model call as a stream of parts, with retries before any output and an idle timeout.
 import { LoomError } from "../core/mod.ts";
 import type { StreamPart } from "../core/mod.ts";
-import { type Fault, judgeFault } from "./faults.ts";
+import { type Endpoint, type Fault, judgeFault } from "./faults.ts";
 
 /** How hard to try. Tests shrink the delays or inject `sleep` to record them instead of waiting. */
 export interface RetryPolicy {
@@ -29,6 +29,8 @@ export interface Converter<E> {
 export interface Attempt<E> {
   modelId: string;
   keyEnv?: string;
+  /** Where the provider lives, named when it cannot be reached. */
+  endpoint?: Endpoint;
   open(signal: AbortSignal): Promise<AsyncIterable<E>>;
   converter(): Converter<E>;
   /** Maps an SDK error to a fault. */
@@ -106,16 +108,23 @@ export async function* streamWithRetries<E>(
         signal?.removeEventListener("abort", onAbort);
         if (!settled) ctl.abort();
       }
-      const verdict = judgeFault(fault, attempt.modelId, attempt.keyEnv);
-      if (!verdict.retryable || emitted || n >= maxRetries) {
+      const verdict = judgeFault(fault, attempt.modelId, attempt.keyEnv, attempt.endpoint);
+      const limit = Math.min(maxRetries, verdict.maxRetries ?? maxRetries);
+      if (!verdict.retryable || emitted || n >= limit) {
         yield {
           type: "error",
           error: n > 0 && verdict.retryable ? gaveUp(verdict.error, n + 1) : verdict.error,
         };
         return;
       }
-      const delayMs = backoff(n, verdict.retryAfterMs, policy);
-      yield { type: "retry", attempt: n + 1, delayMs, reason: verdict.error.message };
+      const delayMs = backoff(n, verdict.retryAfterMs ?? verdict.delayMs, policy);
+      yield {
+        type: "retry",
+        attempt: n + 1,
+        maxAttempts: limit + 1,
+        delayMs,
+        reason: verdict.error.message,
+      };
       try {
         await sleep(delayMs, signal);
       } catch {

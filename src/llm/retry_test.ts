@@ -60,6 +60,7 @@ for (const [api, id] of APIS) {
     assert.deepEqual(parts.find((p) => p.type === "retry"), {
       type: "retry",
       attempt: 1,
+      maxAttempts: 5,
       delayMs: 7000,
       reason:
         `Cannot call "${id}": rate limited (Number of request tokens has exceeded your per-minute rate limit); wait or raise your limit`,
@@ -111,6 +112,40 @@ for (const [api, id] of APIS) {
     assert.match(errorOf(parts).message, /provider error 503 .*; gave up after 3 attempts$/);
     assert.equal(llm.requests.length, 3);
     assert.deepEqual(slept, [1000, 2000]);
+  });
+
+  Deno.test(`${api}: nothing listening at the base URL is retried once, soon, then named with what to do`, async () => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const base = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
+    listener.close();
+    const { slept, policy } = recordingPolicy();
+    const env = { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k" };
+    const baseEnv = api === "anthropic" ? "ANTHROPIC_BASE_URL" : "OPENAI_BASE_URL";
+    const parts = await collect(
+      createModel(id, { env: { ...env, [baseEnv]: base }, retry: policy }),
+      ASK,
+    );
+    const retries = parts.filter((p) => p.type === "retry");
+    assert.equal(retries.length, 1);
+    assert.equal(retries[0].type === "retry" && retries[0].maxAttempts, 2);
+    assert.deepEqual(slept, [500]);
+    assert.equal(
+      errorOf(parts).message,
+      `Cannot call "${id}": nothing is listening at ${base} (connection refused); check the network or ${baseEnv}; gave up after 2 attempts`,
+    );
+  });
+
+  Deno.test(`${api}: a blocked port is not retried at all`, async () => {
+    const { slept, policy } = recordingPolicy();
+    const baseEnv = api === "anthropic" ? "ANTHROPIC_BASE_URL" : "OPENAI_BASE_URL";
+    const env = { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k", [baseEnv]: "http://127.0.0.1:1" };
+    const parts = await collect(createModel(id, { env, retry: policy }), ASK);
+    assert.equal(parts.filter((p) => p.type === "retry").length, 0);
+    assert.deepEqual(slept, []);
+    assert.match(
+      errorOf(parts).message,
+      /cannot connect to http:\/\/127\.0\.0\.1:1 \(.*port 1.*\); check the network or [A-Z_]+_BASE_URL$/,
+    );
   });
 
   Deno.test(`${api}: a provider that stops answering times out and is retried`, async () => {

@@ -13,7 +13,14 @@ export interface CliRun {
 /** Runs `loom ARGS` as a real subprocess, in `cwd`, with a private home and no stdin. */
 export async function runLoom(
   args: string[],
-  options: { cwd: string; home: string; env?: Record<string, string>; stdin?: string },
+  options: {
+    cwd: string;
+    home: string;
+    env?: Record<string, string>;
+    stdin?: string;
+    /** Kills the run when it aborts (a deadline that fails a hung test instead of stalling it). */
+    signal?: AbortSignal;
+  },
 ): Promise<CliRun> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", MAIN, ...args],
@@ -22,6 +29,7 @@ export async function runLoom(
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
+    signal: options.signal,
   }).spawn();
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();

@@ -13,6 +13,8 @@ export interface AnthropicModelOptions {
   baseURL: string;
   /** Named in error advice (e.g. `ANTHROPIC_API_KEY`). */
   keyEnv?: string;
+  /** What to do when the server cannot be reached (see unreachableAdvice). */
+  unreachableAdvice?: string;
   fetch?: typeof fetch;
   retry?: RetryPolicy;
 }
@@ -33,6 +35,10 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
   });
   const encoder = new AnthropicEncoder();
   const json = { "content-type": "application/json" };
+  const endpoint = {
+    baseURL: options.baseURL,
+    advice: options.unreachableAdvice ?? "check the network or the base URL",
+  };
   return {
     info: options.info,
     capabilities: { tools: options.info.tools, images: true, promptCaching: true },
@@ -45,6 +51,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
         {
           modelId: options.info.id,
           keyEnv: options.keyEnv,
+          endpoint,
           converter: createAnthropicConverter,
           toFault: anthropicFault,
           settled: release,

@@ -14,6 +14,8 @@ export interface OpenAIModelOptions {
   baseURL: string;
   keyEnv?: string;
   quirks?: OpenAIQuirks;
+  /** What to do when the server cannot be reached (see unreachableAdvice). */
+  unreachableAdvice?: string;
   fetch?: typeof fetch;
   retry?: RetryPolicy;
 }
@@ -33,6 +35,10 @@ export function createOpenAIModel(options: OpenAIModelOptions): LanguageModel {
     timeout: 60 * 60 * 1000,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const endpoint = {
+    baseURL: options.baseURL,
+    advice: options.unreachableAdvice ?? "check the network or the base URL",
+  };
   return {
     info: options.info,
     capabilities: { tools: options.info.tools, images: true, promptCaching: false },
@@ -42,6 +48,7 @@ export function createOpenAIModel(options: OpenAIModelOptions): LanguageModel {
         {
           modelId: options.info.id,
           keyEnv: options.keyEnv,
+          endpoint,
           converter: createOpenAIConverter,
           toFault: openAIFault,
           async open(attemptSignal) {

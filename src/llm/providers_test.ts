@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { resolveProvider, unreachableAdvice } from "./providers.ts";
+
+Deno.test("unreachableAdvice tells local servers to start and hosted providers to check the base URL", () => {
+  const env = { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k", GEMINI_API_KEY: "k" };
+  const settings = {
+    mine: { base_url: "http://localhost:9000/v1" },
+    corp: { base_url: "https://llm.corp.example/v1" },
+  };
+  const table: [string, string][] = [
+    ["ollama", "is the server running? start it or set [providers.ollama] base_url"],
+    ["lmstudio", "is the server running? start it or set [providers.lmstudio] base_url"],
+    ["vllm", "is the server running? start it or set [providers.vllm] base_url"],
+    ["anthropic", "check the network or ANTHROPIC_BASE_URL"],
+    ["openai", "check the network or OPENAI_BASE_URL"],
+    ["google", "check the network or [providers.google] base_url"],
+    ["mine", "is the server running? start it or set [providers.mine] base_url"],
+    ["corp", "check the network or [providers.corp] base_url"],
+  ];
+  for (const [name, advice] of table) {
+    const resolved = resolveProvider(`${name}:m`, name, env, settings);
+    assert.equal(unreachableAdvice(resolved), advice, name);
+  }
+});
