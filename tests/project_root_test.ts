@@ -176,6 +176,18 @@ Deno.test({
       assert.ok(run.stderr.includes(`Cannot create "${project.root}/.loom": `), run.stderr);
       assert.match(run.stderr, /read-only file system/i);
     }
+    for (
+      const command of [
+        ["tool", "file_write", '{"path":"b.txt","content":"x"}', "--yes"],
+        ["tool", "file_edit", '{"path":"a.txt","old_string":"hello","new_string":"bye"}', "--yes"],
+      ]
+    ) {
+      const run = await runReadOnly(project.root, command, home);
+      assertClean(run);
+      assert.equal(run.code, 1, `${command.join(" ")}: ${run.stderr}`);
+      assert.match(run.stderr, /: the file system is read-only; make the project writable first/);
+    }
+    assert.equal(await project.read("a.txt"), "hello\n");
     assert.deepEqual([...Deno.readDirSync(project.root)].map((e) => e.name), ["a.txt"]);
   },
 });

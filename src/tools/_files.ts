@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import { basename, dirname, join } from "node:path";
 import { LoomError } from "../core/mod.ts";
 import type { GuardedPath, PathGuard, ReadLedger } from "../workspace/mod.ts";
+import { isReadOnlyFs } from "../workspace/mod.ts";
 import { formatCount } from "./_text.ts";
 
 /** Files larger than this are never loaded by the file tools. */
@@ -116,6 +117,13 @@ function checkedFile(info: Deno.FileInfo, verb: string, shown: string): Deno.Fil
 export function fsError(err: unknown, verb: string, shown: string): unknown {
   if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
     return new LoomError("DENIED", `Cannot ${verb} "${shown}": permission denied`, { cause: err });
+  }
+  if (isReadOnlyFs(err)) {
+    return new LoomError(
+      "DENIED",
+      `Cannot ${verb} "${shown}": the file system is read-only; make the project writable first`,
+      { cause: err },
+    );
   }
   if (err instanceof Deno.errors.NotADirectory || err instanceof Deno.errors.AlreadyExists) {
     return new LoomError(
