@@ -214,7 +214,7 @@ async function toolCommand(args: CliArgs): Promise<number> {
     implicitReads: true,
     tools: isToolName(name) ? [name] : undefined,
   });
-  const { runTool } = await runModule;
+  const { runTool, USER_SAID_NO } = await runModule;
   // Tool output (file contents, command output) reaching a terminal shows its control characters
   // instead of running them; piped output and --json stay exact.
   const { safeText } = await load<typeof import("./core/safe_text.ts")>("./core/safe_text.ts");
@@ -231,9 +231,10 @@ async function toolCommand(args: CliArgs): Promise<number> {
       out(JSON.stringify(outcome, null, 2) + "\n");
     } else if (outcome.isError) {
       err(shown(outcome.text, Deno.stderr.isTerminal()));
-      if (outcome.code === "DENIED" && outcome.request) {
-        err(shown(host.permissions.explain(outcome.request), Deno.stderr.isTerminal()));
-      }
+      // Which rule asked matters when no one could answer, not when the person said no.
+      if (
+        outcome.code === "DENIED" && outcome.request && outcome.decision?.reason !== USER_SAID_NO
+      ) err(shown(host.permissions.explain(outcome.request), Deno.stderr.isTerminal()));
     } else {
       out(shown(outcome.text, Deno.stdout.isTerminal()));
     }

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { runLoom } from "./_lib/cli.ts";
 import { createTempProject } from "./_lib/project.ts";
+import { startPty } from "./_lib/pty.ts";
+
+const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 
 async function tempHome(): Promise<string> {
   return await Deno.realPath(await Deno.makeTempDir({ prefix: "loom-home-" }));
@@ -253,4 +256,37 @@ Deno.test("an unknown tool name suggests the nearest one", async () => {
   });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /no such tool; did you mean "file_read"\?/);
+});
+
+Deno.test("loom tool on a terminal: a person's no is final, without the rule explanation meant for prompts nobody could answer", async () => {
+  await using project = await createTempProject({});
+  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  try {
+    await using pty = await startPty(
+      [
+        Deno.execPath(),
+        "run",
+        "--allow-all",
+        "--quiet",
+        MAIN,
+        "tool",
+        "shell",
+        '{"command":"touch made.txt"}',
+      ],
+      {
+        cwd: project.root,
+        env: { NO_COLOR: "1", HOME: home, LOOM_HOME: home, LOOM_SANDBOX_MODE: "off" },
+      },
+    );
+    await pty.waitFor(/\[N\] no:/);
+    await pty.type("n");
+    await pty.keys("Enter");
+    assert.equal(await pty.waitForExit(), 1);
+    const screen = await pty.transcript();
+    assert.match(screen, /Cannot run "shell": denied: the user said no/);
+    assert.doesNotMatch(screen, /decided by/);
+    await assert.rejects(Deno.stat(project.path("made.txt")), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(home, { recursive: true }).catch(() => {});
+  }
 });

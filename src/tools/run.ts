@@ -84,6 +84,9 @@ export async function runTool(
   }
 }
 
+/** The reason of a denial a person gave at the prompt (nothing to explain back to them). */
+export const USER_SAID_NO = "the user said no";
+
 async function resolveAsk(
   host: ToolHost,
   request: PermissionRequest,
@@ -97,7 +100,7 @@ async function resolveAsk(
     };
   }
   const answer = await host.ask(request, decision);
-  if (answer === "deny") return { ...decision, action: "deny", reason: "the user said no" };
+  if (answer === "deny") return { ...decision, action: "deny", reason: USER_SAID_NO };
   if (answer === "session") host.permissions.grantForSession(request);
   return {
     ...decision,
