@@ -50,6 +50,9 @@ export function denoPermissionFlags(options: DenoFlagsOptions): string[] {
       options.listenPort === 0
         ? "--allow-net=127.0.0.1"
         : `--allow-net=127.0.0.1:${options.listenPort}`,
+      // A request's signal then aborts only when its client goes away (what cancels its
+      // calls), not after every answer, and Deno stops warning about the legacy behaviour.
+      "--unstable-no-legacy-abort",
     );
   }
   flags.push("--no-prompt");

@@ -35,6 +35,9 @@ Deno.test("denoPermissionFlags allows only the loopback listener for HTTP", () =
   assert.deepEqual(flag(denoPermissionFlags({ ...base, listenPort: 0 }), "--allow-net"), [
     "127.0.0.1",
   ]);
+  // A request's signal aborts when its client goes away, not after each answer.
+  assert.ok(denoPermissionFlags({ ...base, listenPort: 0 }).includes("--unstable-no-legacy-abort"));
+  assert.ok(!denoPermissionFlags(base).includes("--unstable-no-legacy-abort"));
 });
 
 Deno.test("reexecArgv runs the same entry with the flags and config, and the marker stops a second re-exec", () => {

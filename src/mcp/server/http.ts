@@ -184,8 +184,8 @@ function cancelOnDisconnect(
       });
     }
   };
-  // Deno also aborts the signal after a response completes; cancelling a request that was
-  // already answered is a no-op.
+  // Under --unstable-no-legacy-abort (loom mcp --http sets it) the signal aborts only when the
+  // client goes away; without it Deno also aborts it after each answer, which is a no-op here.
   signal.addEventListener("abort", cancel, { once: true });
 }
 

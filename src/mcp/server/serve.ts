@@ -84,7 +84,8 @@ export async function serveHttp(
   const { createLoomServer } = await load<typeof import("./server.ts")>("./server.ts");
   let port = options.port;
   const http = createMcpHttpApp({
-    createSession: () => createLoomServer({ ...options, useRoots: false }),
+    // The project and URL were announced at start: sessions add only their own lines.
+    createSession: () => createLoomServer({ ...options, useRoots: false, announce: false }),
     token: options.token,
     port: () => port,
     maxBodyBytes: options.maxBodyBytes,

@@ -38,6 +38,8 @@ export interface LoomServerOptions {
   version: string;
   /** Diagnostics for the operator (stderr); never the protocol stream. */
   log?: (text: string) => void;
+  /** Log the project served once a session is initialized (default true; HTTP says it once). */
+  announce?: boolean;
 }
 
 /** One MCP session: the SDK server plus the lazily opened project. */
@@ -120,7 +122,7 @@ export function createLoomServer(options: LoomServerOptions): LoomServer {
 
   server.oninitialized = () => {
     opened().then(
-      (o) => log(`loom mcp: serving ${o.host.context.guard.root}`),
+      (o) => options.announce !== false && log(`loom mcp: serving ${o.host.context.guard.root}`),
       (err) => log(`loom mcp: cannot open the project: ${String(err)}`),
     );
   };

@@ -83,3 +83,41 @@ Deno.test(
     await loom.close();
   },
 );
+
+Deno.test(
+  "a session logs the project it serves once initialized, unless told the start-up said it",
+  opts,
+  async () => {
+    await using project = await createTempProject({});
+    await using home = await createTempHome();
+    const opened = await openToolHost({
+      root: project.root,
+      home: home.path,
+      env: { PATH: Deno.env.get("PATH") ?? "" },
+    });
+    for (const announce of [true, false]) {
+      const logged: string[] = [];
+      const loom = createLoomServer({
+        openHost: () => Promise.resolve(opened),
+        project: project.root,
+        cwd: project.root,
+        version: "test",
+        log: (text) => logged.push(text),
+        announce,
+      });
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      await loom.server.connect(serverSide);
+      const client = new Client({ name: "announce", version: "0" });
+      await client.connect(clientSide); // sends notifications/initialized
+      await client.ping(); // by its answer the initialized notification has been handled
+      await loom.opened();
+      assert.deepEqual(
+        logged.filter((l) => l.includes("serving")),
+        announce ? [`loom mcp: serving ${project.root}`] : [],
+        String(announce),
+      );
+      await client.close();
+      await loom.close();
+    }
+  },
+);
