@@ -209,11 +209,13 @@ async function toolCommand(args: CliArgs): Promise<number> {
   // Only the named tool's module loads (an unknown name loads all, so the error can list them).
   const { isToolName } = await load<typeof import("./tools/loaders.ts")>("./tools/loaders.ts");
   // The person running `loom tool` has seen the file: edits need no earlier file_read here.
-  const { host } = await open(args, {
+  const { host, loaded } = await open(args, {
     interactive,
     implicitReads: true,
     tools: isToolName(name) ? [name] : undefined,
   });
+  // A misspelt config key is ignored: say so rather than let the setting silently not apply.
+  for (const warning of loaded.warnings) err(`loom: warning: ${warning}\n`);
   const { runTool, USER_SAID_NO } = await runModule;
   // Tool output (file contents, command output) reaching a terminal shows its control characters
   // instead of running them; piped output and --json stay exact.

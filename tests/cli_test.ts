@@ -290,3 +290,23 @@ Deno.test("loom tool on a terminal: a person's no is final, without the rule exp
     await Deno.remove(home, { recursive: true }).catch(() => {});
   }
 });
+
+Deno.test("a misspelt config key is a warning from loom tool and a problem in loom doctor", async () => {
+  await using project = await createTempProject({ ".loom.toml": "[shell]\ntimout_seconds = 5\n" });
+  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  try {
+    const tool = await runLoom(["tool", "directory_list", "{}"], { cwd: project.root, home });
+    assert.equal(tool.code, 0, tool.stderr);
+    assert.match(
+      tool.stderr,
+      /warning: .*\.loom\.toml:2:1: ignoring unknown key "shell\.timout_seconds"/,
+    );
+    const doctor = await runLoom(["doctor", "--json"], { cwd: project.root, home });
+    const report = JSON.parse(doctor.stdout);
+    const config = report.checks.find((c: { name: string }) => c.name === "config");
+    assert.equal(config?.ok, false, doctor.stdout);
+    assert.match(config.detail, /timout_seconds/);
+  } finally {
+    await Deno.remove(home, { recursive: true }).catch(() => {});
+  }
+});

@@ -127,6 +127,16 @@ export async function runDoctor(
       severity: "warning",
     });
   }
+  // A misspelt key is ignored: a problem to fix, not a line to skim past.
+  for (const warning of loaded.warnings) {
+    checks.push({
+      name: "config",
+      ok: false,
+      detail: warning,
+      fix: "correct or remove the key (see README, Configuration)",
+      severity: "warning",
+    });
+  }
   return {
     version,
     deno: denoVersion,
