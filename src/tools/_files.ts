@@ -151,6 +151,7 @@ export async function readIfExists(
   abs: string,
   verb: string,
   shown: string,
+  afterReply?: (work: () => void) => void,
 ): Promise<ExistingFile | undefined> {
   let file: Deno.FsFile;
   try {
@@ -164,7 +165,11 @@ export async function readIfExists(
     if (info.size <= SYNC_IO_BYTES) {
       const bytes = readAllSync(file, info.size);
       const open = { file, dev: info.dev, ino: info.ino };
-      return { bytes, mode: info.mode ?? undefined, open, [Symbol.dispose]: () => file.close() };
+      // Closing the handle of a file the write replaced frees its blocks, tens of µs of kernel
+      // work that need not come before the answer.
+      const close = () => file.close();
+      const dispose = () => afterReply ? afterReply(close) : close();
+      return { bytes, mode: info.mode ?? undefined, open, [Symbol.dispose]: dispose };
     }
     file.close();
     const bytes = await Deno.readFile(abs);

@@ -17,6 +17,12 @@ export interface ToolContext {
   /** True when reading this project-relative path is denied by a rule; walkers skip such files. */
   isReadDenied: (rel: string) => boolean;
   onProgress?: (update: ProgressUpdate) => void;
+  /**
+   * Runs `work` once the result has been sent, where the caller can tell (the MCP server); else
+   * at once. For cleanup that need not delay the answer, such as closing the handle of a file
+   * just replaced (the kernel frees its blocks then).
+   */
+  afterReply?: (work: () => void) => void;
 }
 
 // deno-lint-ignore no-explicit-any

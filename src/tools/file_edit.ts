@@ -81,7 +81,7 @@ export const fileEdit = defineTool({
     if (!guarded.exists) throw await notFoundError(ctx.guard, abs, "edit", shown);
 
     return await withFileLock(abs, async () => {
-      using existing = await readIfExists(abs, "edit", shown);
+      using existing = await readIfExists(abs, "edit", shown, ctx.afterReply);
       if (existing === undefined) throw await notFoundError(ctx.guard, abs, "edit", shown);
       const decoded = decodeUtf8(existing.bytes);
       const binary = sniffBinary(existing.bytes, decoded !== undefined);

@@ -61,7 +61,7 @@ export const fileWrite = defineTool({
     }
 
     return await withFileLock(abs, async () => {
-      using existing = await readIfExists(abs, "write", shown);
+      using existing = await readIfExists(abs, "write", shown, ctx.afterReply);
       if (existing !== undefined) {
         assertFresh(ctx.ledger, abs, existing.bytes, startSeq, "write", shown);
       } else {

@@ -29,6 +29,7 @@ export interface ToolOutcome extends ToolResult {
 export interface RunToolOptions {
   signal?: AbortSignal;
   onProgress?: ToolContext["onProgress"];
+  afterReply?: ToolContext["afterReply"];
 }
 
 /**
@@ -55,6 +56,7 @@ export async function runTool(
     ...host.context,
     signal: options.signal ?? host.context.signal,
     onProgress: options.onProgress ?? host.context.onProgress,
+    afterReply: options.afterReply ?? host.context.afterReply,
   };
   beginCall(context);
   let request: PermissionRequest | undefined;

@@ -62,9 +62,15 @@ export async function callTool(
   options: CallOptions,
 ): Promise<CallToolResult> {
   const progress = options.progress;
+  // Work a tool leaves for after its answer runs in a task of its own: the SDK writes the reply
+  // in the microtasks that follow this call, so it is on its way first.
+  const later: (() => void)[] = [];
   const outcome = await runTool({ ...host, ask: options.ask }, name, args, {
     signal: options.signal,
     onProgress: progress ? (u) => progress(u.progress, u.total, u.message) : undefined,
+    afterReply: (work) => later.push(work),
+  }).finally(() => {
+    if (later.length > 0) setTimeout(() => later.forEach((work) => work()), 0);
   });
   const result: CallToolResult = { content: [{ type: "text", text: outcome.text }] };
   if (outcome.isError) result.isError = true;
