@@ -11,7 +11,7 @@ import {
   startHttpServer,
   StreamableHTTPClientTransport,
 } from "./_lib/mcp.ts";
-import { markedSleep, processesWith, survivorsOf, uniqueToken } from "./_lib/processes.ts";
+import { markedSleep, survivorsOf, uniqueToken, waitForProcess } from "./_lib/processes.ts";
 import { createLoomServer } from "../src/mcp/mod.ts";
 import { createMcpHttpApp } from "../src/mcp/server/http.ts";
 import { openToolHost } from "../src/tools/host.ts";
@@ -74,15 +74,6 @@ function spawnRaw(root: string, home: string, args: string[] = []) {
     while (!(await lines.read()).done) { /* the server's last words */ }
   };
   return { child, writer, next, send, call, drain };
-}
-
-/** Waits (bounded) until a process carrying `token` runs: the call has really started. */
-async function waitForProcess(token: string): Promise<void> {
-  const deadline = performance.now() + 15_000;
-  while (processesWith(token).length === 0) {
-    if (performance.now() > deadline) throw new Error(`no process with ${token} appeared`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 Deno.test(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createTempProject } from "./_lib/project.ts";
 import { createTempHome, MAIN, serverEnv } from "./_lib/mcp.ts";
-import { markedSleep, processesWith, survivorsOf, uniqueToken } from "./_lib/processes.ts";
+import { markedSleep, survivorsOf, uniqueToken, waitForProcess } from "./_lib/processes.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 const INIT = {
@@ -53,15 +53,6 @@ async function exitCode(child: Deno.ChildProcess): Promise<number> {
     return (await Promise.race([child.status, bound])).code;
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** Waits (bounded) until a process carrying `token` runs. */
-async function waitForProcess(token: string): Promise<void> {
-  const deadline = performance.now() + 15_000;
-  while (processesWith(token).length === 0) {
-    if (performance.now() > deadline) throw new Error(`no process with ${token} appeared`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

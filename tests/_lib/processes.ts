@@ -33,6 +33,15 @@ export function processesWith(token: string): number[] {
  * Waits (bounded) until no process carries `token`, and returns the survivors. SIGKILL is
  * delivered at once but the kernel tears a process down asynchronously: this waits for that only.
  */
+/** Waits (bounded) until a process carrying `token` runs: the call has really started. */
+export async function waitForProcess(token: string, boundMs = 15_000): Promise<void> {
+  const deadline = performance.now() + boundMs;
+  while (processesWith(token).length === 0) {
+    if (performance.now() > deadline) throw new Error(`no process with ${token} appeared`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export async function survivorsOf(token: string, boundMs = 5000): Promise<number[]> {
   const deadline = performance.now() + boundMs;
   let alive = processesWith(token);
