@@ -6,7 +6,7 @@ import type { DecisionGraph, EdgeType } from "../graph/mod.ts";
 import { parseGraphArgs, resolvePath } from "./_graph_args.ts";
 import type { OptionSpec } from "./_graph_args.ts";
 import { readGraphSettings } from "./_graph_settings.ts";
-import { safeText } from "./render/safe_text.ts";
+import { safeText } from "../core/safe_text.ts";
 import { realProjectRoot } from "../workspace/project_root.ts";
 
 type GraphModule = typeof import("../graph/mod.ts");

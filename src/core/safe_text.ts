@@ -18,9 +18,15 @@ const PROSE = /\r\n|[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 // All of the above, plus every format character (zero-width, tags, soft hyphen, bidi marks),
 // every default-ignorable code point (variation selectors, Hangul fillers), lone surrogates and
 // whitespace other than ASCII's (no-break and ideographic spaces, line separators).
-const EXACT =
-  // deno-lint-ignore no-control-regex
-  /\r\n|[\x00-\x08\x0a-\x1f\x7f-\x9f\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}]|(?![\x00-\x7f])\p{White_Space}/gu;
+// Built on first use: its Unicode property classes cost ~1 ms to compile, which every command
+// printing prose (`loom graph context`, say) would otherwise pay at start-up.
+let exact: RegExp | undefined;
+const EXACT = () =>
+  exact ??= new RegExp(
+    "\\r\\n|[\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Cs}]|" +
+      "(?![\\x00-\\x7f])\\p{White_Space}",
+    "gu",
+  );
 
 function hex(cp: number, digits: number): string {
   return cp.toString(16).padStart(digits, "0");
@@ -58,5 +64,5 @@ export function safeText(text: string, options: SafeTextOptions = {}): string {
  */
 export function safeExact(text: string, options: SafeTextOptions = {}): string {
   const oneLine = options.oneLine ?? false;
-  return text.replace(EXACT, (ch) => visible(ch, oneLine));
+  return text.replace(EXACT(), (ch) => visible(ch, oneLine));
 }
