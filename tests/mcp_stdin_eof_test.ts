@@ -82,24 +82,33 @@ Deno.test(
   },
 );
 
+/** Starts `loom mcp --yes` with a shell call that sleeps, marked by a token, sent after the handshake. */
+async function serverWithSleepingCall(root: string, home: string, seconds?: number) {
+  const token = uniqueToken();
+  const child = spawnServer(root, home, ["--yes"]);
+  const replies = allReplies(child);
+  const writer = child.stdin.getWriter();
+  const command = markedSleep(token, seconds);
+  await writer.write(
+    new TextEncoder().encode(
+      HANDSHAKE + request(2, "tools/call", { name: "shell", arguments: { command } }),
+    ),
+  );
+  // Only the handshake is ever answered: the call is cancelled in every test that uses this.
+  const answered = async () => (await replies).map((m) => m.id).filter((id) => id !== undefined);
+  return { token, child, writer, answered };
+}
+
 Deno.test(
   "a call still running when stdin closes is cancelled after the grace: the server exits and its process is gone",
   opts,
   async () => {
     await using project = await createTempProject();
     await using home = await createTempHome();
-    const token = uniqueToken();
-    const child = spawnServer(project.root, home.path, ["--yes"]);
-    const replies = allReplies(child);
-    const writer = child.stdin.getWriter();
-    await writer.write(
-      new TextEncoder().encode(
-        HANDSHAKE +
-          request(2, "tools/call", {
-            name: "shell",
-            arguments: { command: markedSleep(token, 60) },
-          }),
-      ),
+    const { token, child, writer, answered } = await serverWithSleepingCall(
+      project.root,
+      home.path,
+      60,
     );
     await writer.close();
     // The call runs although input has already ended: it was received, so it is served...
@@ -107,7 +116,7 @@ Deno.test(
     // ...until the grace runs out, well before the sleep would end.
     assert.equal(await exitCode(child), 0);
     assert.deepEqual(await survivorsOf(token), []);
-    assert.deepEqual((await replies).map((m) => m.id).filter((id) => id !== undefined), [1]);
+    assert.deepEqual(await answered(), [1]);
   },
 );
 
@@ -149,21 +158,15 @@ Deno.test(
   async () => {
     await using project = await createTempProject();
     await using home = await createTempHome();
-    const token = uniqueToken();
-    const child = spawnServer(project.root, home.path, ["--yes"]);
-    const replies = allReplies(child);
-    const writer = child.stdin.getWriter();
-    await writer.write(
-      new TextEncoder().encode(
-        HANDSHAKE +
-          request(2, "tools/call", { name: "shell", arguments: { command: markedSleep(token) } }),
-      ),
+    const { token, child, writer, answered } = await serverWithSleepingCall(
+      project.root,
+      home.path,
     );
     await waitForProcess(token);
     child.kill("SIGTERM"); // stdin stays open: only the signal ends the session
     assert.equal(await exitCode(child), 0);
     assert.deepEqual(await survivorsOf(token), []);
-    assert.deepEqual((await replies).map((m) => m.id).filter((id) => id !== undefined), [1]);
+    assert.deepEqual(await answered(), [1]);
     await writer.close().catch(() => {});
   },
 );
