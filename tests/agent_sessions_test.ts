@@ -137,7 +137,9 @@ Deno.test("while a tool runs, the request, the model's reply, its usage and the 
       openWorldHint: false,
     },
     permission: () => ({ kind: "read", tool: "peek", paths: [] }),
-    run() {
+    async run() {
+      // Loom journals before the tool starts and applies to SQLite while it runs.
+      await agent.store.settled();
       const count = (table: string) =>
         (reader.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
       seen.push({
@@ -147,7 +149,7 @@ Deno.test("while a tool runs, the request, the model's reply, its usage and the 
         calls: reader.prepare("SELECT name, output FROM agent_tool_calls").all()
           .map((r) => ({ ...r })),
       });
-      return Promise.resolve({ text: "peeked" });
+      return { text: "peeked" };
     },
   });
   (t.host.tools as Map<string, Tool>).set(peek.name, peek);

@@ -154,7 +154,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     ...host,
     ask: host.ask
       ? async (request, decision) => {
-        store.flush();
+        store.checkpoint();
         emit({ type: "permission-ask", request, decision });
         const answer = await host.ask!(request, decision);
         emit({ type: "permission-answer", request, answer });
@@ -241,7 +241,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     }
     // The session was touched when the run began: `updated_at` is when it was last used, and the
     // commit that ends the run carries one statement fewer.
-    store.flush();
+    store.checkpoint();
     if (result.error) emit({ type: "error", error: result.error });
     if (current.title === null && !signal.aborted) {
       const { title, usage } = await generateTitle(weak, input, { signal });
@@ -270,7 +270,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
         },
         runOptions.signal,
         () => {
-          store.flush();
+          store.checkpoint();
           running = false;
           emit = () => {};
         },

@@ -52,7 +52,7 @@ export function loopHooks(
         await deps.compact(signal, Math.floor(budget.history * 0.4));
       }
     },
-    checkpoint: () => store.flush(),
+    checkpoint: () => store.checkpoint(),
     onUsage: (usage: Usage, role: AgentRole, model: LanguageModel, at: number) =>
       deps.charge(usage, role, { id: model.info.id, costUsd: deps.costOf(usage, model) }, at),
     onToolStart: (call: ToolUsePart) => store.toolStarted(deps.sessionId(), call),

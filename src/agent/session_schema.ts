@@ -69,5 +69,15 @@ CREATE INDEX agent_usage_model ON agent_usage(model);
       name: "usage without a model index",
       sql: "DROP INDEX agent_usage_model;",
     },
+    {
+      // How far each live session journal has been applied, moved in the same transaction as
+      // the writes it applies: a journal replayed after a crash applies each record once.
+      version: 3,
+      name: "session journals",
+      sql: `CREATE TABLE agent_journals (
+  id TEXT PRIMARY KEY,
+  applied INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;`,
+    },
   ],
 };

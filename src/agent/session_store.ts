@@ -1,7 +1,9 @@
 // Sessions in SQLite: each message, tool call and usage row is written as it happens. With
-// `writeBehind`, writes queue in memory and `flush()` commits them in one transaction: the agent
-// flushes before it waits on anything outside (a model, a tool, a person, the end of a run), so
-// a crash still loses at most the part being streamed, at a fraction of the commits.
+// `writeBehind`, writes queue in memory until a commit point: the agent calls `checkpoint()`
+// before it waits on anything outside (a model, a tool, a person, the end of a run), which
+// appends them to the session journal in one write and applies them to SQLite while it waits
+// (see session_writer.ts). A crash loses at most the part being streamed; the next store to open
+// the database replays what a dead process journaled but did not apply.
 import { LoomError } from "../core/mod.ts";
 import type { Clock, Message, ToolUsePart, Usage } from "../core/mod.ts";
 import { transaction } from "../store/mod.ts";
@@ -22,7 +24,8 @@ import {
   toToolCall,
 } from "./session_rows.ts";
 import { forkSession } from "./session_fork.ts";
-import { WriteQueue } from "./write_queue.ts";
+import type { Op } from "./session_journal.ts";
+import { SessionWriter } from "./session_writer.ts";
 
 export type { CostTotals, SessionCosts, SessionInfo, StoredMessage, StoredToolCall };
 
@@ -31,10 +34,15 @@ export interface SessionStoreOptions {
   clock?: Clock;
   newId?: () => string;
   /**
-   * Queue writes until `flush()` (or any read); one writer per session is assumed. Appends then
-   * leave `updated_at` to explicit `touch` calls (the agent touches as a run begins).
+   * Queue writes until `checkpoint()`, `flush()` or any read; one writer per session is assumed.
+   * Appends then leave `updated_at` to explicit `touch` calls (the agent touches as a run begins).
    */
   writeBehind?: boolean;
+  /**
+   * Where the session journal lives (default: beside the database file, `<file>.journal.d`);
+   * null for none. Journals left there by dead processes are replayed when the store opens.
+   */
+  journalDir?: string | null;
 }
 
 /** The session tables of one open database. */
@@ -44,7 +52,7 @@ export class SessionStore {
   #newId: () => string;
   #writeBehind: boolean;
   #statements = new Map<string, StatementSync>();
-  #queue = new WriteQueue();
+  #writer: SessionWriter;
   /** The last sequence number given out per session. */
   #seqs = new Map<string, number>();
 
@@ -53,6 +61,15 @@ export class SessionStore {
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.#newId = options.newId ?? (() => crypto.randomUUID());
     this.#writeBehind = options.writeBehind ?? false;
+    const location = db.location();
+    const journalDir = options.journalDir === undefined
+      ? (location ? `${location}.journal.d` : undefined)
+      : options.journalDir ?? undefined;
+    this.#writer = new SessionWriter(db, (text) => this.#sql(text), {
+      dir: journalDir,
+      journal: this.#writeBehind,
+    });
+    this.#writer.recover();
   }
 
   #sql(text: string): StatementSync {
@@ -62,19 +79,37 @@ export class SessionStore {
   }
 
   /** Queues a write; `touch` names the session whose `updated_at` it moves (activity only). */
-  #write(touch: string | null, write: () => void): void {
-    this.#queue.push(touch === null ? null : { id: touch, at: this.#clock.now() }, write);
+  #write(touch: string | null, op?: Op): void {
+    this.#writer.push(touch === null ? null : { id: touch, at: this.#clock.now() }, op);
     if (!this.#writeBehind) this.flush();
   }
 
-  /** Marks a session active now (its `updated_at`, written with the next flush). */
+  /** Marks a session active now (its `updated_at`, written with the next commit point). */
   touch(sessionId: string): void {
-    this.#write(sessionId, () => {});
+    this.#write(sessionId);
   }
 
-  /** Commits the queued writes in one transaction (a no-op when nothing is queued). */
+  /**
+   * A commit point before a wait: the queued writes survive a crash from here on (one append to
+   * the journal) and reach SQLite as soon as the event loop is free.
+   */
+  checkpoint(): void {
+    this.#writer.checkpoint();
+  }
+
+  /** Commits the queued writes to SQLite now (a no-op when nothing is pending). */
   flush(): void {
-    this.#queue.flush(this.db, this.#sql("UPDATE agent_sessions SET updated_at = ? WHERE id = ?"));
+    this.#writer.flush();
+  }
+
+  /** Resolves once every commit point so far has reached SQLite. */
+  settled(): Promise<void> {
+    return this.#writer.settled();
+  }
+
+  /** Puts everything in SQLite and removes the journal; the database stays open. */
+  close(): void {
+    this.#writer.close();
   }
 
   /** Starts a session. */
@@ -124,18 +159,12 @@ export class SessionStore {
 
   /** Sets the title. */
   setTitle(id: string, title: string): void {
-    this.#write(
-      null,
-      () => this.#sql("UPDATE agent_sessions SET title = ? WHERE id = ?").run(title, id),
-    );
+    this.#write(null, ["title", title, id]);
   }
 
   /** Replaces the stored system prompt (at compaction or resume). */
   setSystemPrompt(id: string, prompt: string): void {
-    this.#write(
-      null,
-      () => this.#sql("UPDATE agent_sessions SET system_prompt = ? WHERE id = ?").run(prompt, id),
-    );
+    this.#write(null, ["system_prompt", prompt, id]);
   }
 
   /** Deletes a session with its messages, calls and usage. */
@@ -151,25 +180,8 @@ export class SessionStore {
     const content = JSON.stringify(message);
     const now = this.#clock.now();
     const touch = this.#writeBehind ? null : sessionId;
-    this.#write(
-      touch,
-      () => this.#insertMessage(sessionId, seq, message.role, agentRole, content, now),
-    );
+    this.#write(touch, ["message", sessionId, seq, seq * 2, message.role, agentRole, content, now]);
     return seq;
-  }
-
-  #insertMessage(
-    sessionId: string,
-    seq: number,
-    role: string,
-    agentRole: string,
-    content: string,
-    now: number,
-  ): void {
-    this.#sql(
-      `INSERT INTO agent_messages (session_id, seq, pos, role, agent_role, content, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(sessionId, seq, seq * 2, role, agentRole, content, now);
   }
 
   #nextSeq(sessionId: string): number {
@@ -229,23 +241,15 @@ export class SessionStore {
   toolStarted(sessionId: string, call: ToolUsePart): void {
     const input = JSON.stringify(call.input);
     const now = this.#clock.now();
-    this.#write(null, () =>
-      this.#sql(
-        `INSERT OR REPLACE INTO agent_tool_calls (session_id, call_id, name, input, started_at)
-         VALUES (?, ?, ?, ?, ?)`,
-      ).run(sessionId, call.id, call.name, input, now));
+    this.#write(null, ["tool_started", sessionId, call.id, call.name, input, now]);
   }
 
   /** Records how a tool call ended. */
   toolEnded(sessionId: string, callId: string, outcome: ToolOutcome, durationMs: number): void {
     const decision = outcome.decision ? JSON.stringify(outcome.decision) : null;
     const now = this.#clock.now();
-    const values = [outcome.text, outcome.isError ? 1 : 0, outcome.code ?? null, decision, now];
-    this.#write(null, () =>
-      this.#sql(
-        `UPDATE agent_tool_calls SET output = ?, is_error = ?, code = ?, decision = ?,
-         ended_at = ?, duration_ms = ? WHERE session_id = ? AND call_id = ?`,
-      ).run(...values, durationMs, sessionId, callId));
+    const ended: Op = ["tool_ended", outcome.text, outcome.isError ? 1 : 0, outcome.code ?? null];
+    this.#write(null, [...ended, decision, now, durationMs, sessionId, callId]);
   }
 
   /** The session's tool calls in the order they started. */
@@ -264,12 +268,8 @@ export class SessionStore {
   ): void {
     const u = row.usage;
     const now = this.#clock.now();
-    const values = [sessionId, row.step, row.role, row.model, u.input, u.output, u.cacheRead];
-    this.#write(null, () =>
-      this.#sql(
-        `INSERT INTO agent_usage (session_id, step, role, model, input, output, cache_read,
-         cache_write, cost_usd, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(...values, u.cacheWrite, row.costUsd, now));
+    const values: Op = ["usage", sessionId, row.step, row.role, row.model, u.input, u.output];
+    this.#write(null, [...values, u.cacheRead, u.cacheWrite, row.costUsd, now]);
   }
 
   /** A session's costs, whole and by model and role. */
@@ -291,11 +291,6 @@ export class SessionStore {
 
   /** Flags a stored message as a compaction summary. */
   markSummary(sessionId: string, seq: number): void {
-    this.#write(
-      null,
-      () =>
-        this.#sql("UPDATE agent_messages SET summary = 1 WHERE session_id = ? AND seq = ?")
-          .run(sessionId, seq),
-    );
+    this.#write(null, ["summary", sessionId, seq]);
   }
 }

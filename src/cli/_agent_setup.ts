@@ -154,6 +154,8 @@ export async function openAgentSetup(options: AgentSetupOptions): Promise<AgentS
     ask: undefined,
   };
   const db = openAgentDatabase(opened.host.context.guard.root, { env: options.env });
+  // Every agent built here, so closing applies what each journaled and removes its journal.
+  const agents: Agent[] = [];
   const build = (mainModel: LanguageModel, session?: AgentSetupOptions["session"]) =>
     createAgent({
       model: mainModel,
@@ -165,6 +167,9 @@ export async function openAgentSetup(options: AgentSetupOptions): Promise<AgentS
       config,
       rules,
       session,
+    }).then((agent) => {
+      agents.push(agent);
+      return agent;
     });
   let agent: Agent;
   try {
@@ -193,8 +198,12 @@ export async function openAgentSetup(options: AgentSetupOptions): Promise<AgentS
       return built;
     },
     [Symbol.dispose]() {
-      opened.closeGraph();
-      db.close();
+      try {
+        for (const each of agents) each.store.close();
+      } finally {
+        opened.closeGraph();
+        db.close();
+      }
     },
   };
   return setup;

@@ -1,0 +1,181 @@
+// The session journal: one append per commit point instead of a SQLite transaction on the
+// agent's critical path. Before the agent waits on the outside world it appends the queued writes
+// to its own journal file (a single write(2); a killed process keeps what reached the kernel), then
+// applies them to SQLite as soon as the event loop is free, while the model or tool works. A
+// journal left by a process that died is replayed into SQLite by the next store that opens the
+// database, exactly once: each apply records in the same transaction how far it got.
+//
+// A writer holds an exclusive flock on its journal for as long as it lives; a journal whose lock
+// can be taken belongs to nobody and is safe to replay and delete.
+import { LoomError } from "../core/mod.ts";
+
+/** A value a queued write binds to its statement. */
+export type OpValue = string | number | null;
+/** One queued write: what it is (a key into the store's statements) and its values. */
+export type Op = [name: string, ...values: OpValue[]];
+/** One commit point's writes, numbered in the journal's order. */
+export interface JournalRecord {
+  seq: number;
+  ops: Op[];
+}
+
+const SUFFIX = ".jsonl";
+const utf8 = new TextEncoder();
+
+/** The journal one session store appends to. */
+export class SessionJournal {
+  readonly id: string;
+  readonly path: string;
+  #file: Deno.FsFile;
+  #seq = 0;
+  #size = 0;
+
+  private constructor(id: string, path: string, file: Deno.FsFile) {
+    this.id = id;
+    this.path = path;
+    this.#file = file;
+  }
+
+  /**
+   * Creates a journal in `dir`, locked before it gets the name recovery looks for, so no other
+   * process can take a live journal for an abandoned one.
+   */
+  static create(dir: string): SessionJournal {
+    const id = crypto.randomUUID();
+    const temp = `${dir}/.${id}.tmp`;
+    const path = `${dir}/${id}${SUFFIX}`;
+    try {
+      Deno.mkdirSync(dir, { recursive: true });
+      const file = Deno.openSync(temp, { append: true, createNew: true });
+      try {
+        file.lockSync(true);
+        Deno.renameSync(temp, path);
+      } catch (err) {
+        file.close();
+        throw err;
+      }
+      return new SessionJournal(id, path, file);
+    } catch (cause) {
+      throw journalError(dir, cause);
+    }
+  }
+
+  /** Appends one record (one write) and returns its sequence number. */
+  append(ops: Op[]): number {
+    const seq = ++this.#seq;
+    const bytes = utf8.encode(JSON.stringify({ seq, ops }) + "\n");
+    try {
+      let done = 0;
+      while (done < bytes.length) done += this.#file.writeSync(bytes.subarray(done));
+    } catch (cause) {
+      throw journalError(this.path, cause);
+    }
+    this.#size += bytes.length;
+    return seq;
+  }
+
+  /**
+   * Empties the file, once everything in it is in SQLite, when it has grown past `limit` bytes
+   * (later records keep counting up). Not every time: appending to a file just emptied costs the
+   * kernel a block allocation per write, several times the write itself.
+   */
+  trim(limit = 8 * 1024 * 1024): void {
+    if (this.#size <= limit) return;
+    this.#file.truncateSync(0);
+    this.#size = 0;
+  }
+
+  /** Closes the journal; `remove` deletes the file first (everything in it must be applied). */
+  close(remove: boolean): void {
+    if (remove) {
+      try {
+        Deno.removeSync(this.path);
+      } catch { /* already gone: nothing to replay either way */ }
+    }
+    this.#file.close();
+  }
+}
+
+/** A journal nobody holds: its id, its records (a torn last line left out) and how to end it. */
+export interface AbandonedJournal {
+  id: string;
+  records: JournalRecord[];
+  /** Deletes the file and releases it. */
+  discard(): void;
+  /** Releases it untouched (to try again later). */
+  release(): void;
+}
+
+/**
+ * The journals in `dir` whose writers are gone, locked for the caller. A missing directory has
+ * none; an unreadable one is an error.
+ */
+export function abandonedJournals(dir: string): AbandonedJournal[] {
+  const found: AbandonedJournal[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch (cause) {
+    if (cause instanceof Deno.errors.NotFound) return [];
+    throw journalError(dir, cause);
+  }
+  for (const entry of entries) {
+    if (!entry.isFile || !entry.name.endsWith(SUFFIX)) continue;
+    const path = `${dir}/${entry.name}`;
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(path, { read: true, write: true });
+    } catch (cause) {
+      if (cause instanceof Deno.errors.NotFound) continue;
+      throw journalError(path, cause);
+    }
+    if (!file.tryLockSync(true)) {
+      file.close();
+      continue;
+    }
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(path);
+    } catch (cause) {
+      file.close();
+      throw journalError(path, cause);
+    }
+    found.push({
+      id: entry.name.slice(0, -SUFFIX.length),
+      records: parseJournal(text),
+      discard() {
+        try {
+          Deno.removeSync(path);
+        } finally {
+          file.close();
+        }
+      },
+      release: () => file.close(),
+    });
+  }
+  return found;
+}
+
+/** The complete records of a journal's text; a line cut short by a crash ends the list. */
+export function parseJournal(text: string): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    try {
+      const record = JSON.parse(line) as JournalRecord;
+      if (typeof record.seq === "number" && Array.isArray(record.ops)) records.push(record);
+    } catch {
+      break;
+    }
+  }
+  return records;
+}
+
+function journalError(path: string, cause: unknown): LoomError {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new LoomError(
+    "UNAVAILABLE",
+    `Cannot write the session journal "${path}": ${why}; make the directory writable or set LOOM_DB_PATH`,
+    { cause },
+  );
+}

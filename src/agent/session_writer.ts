@@ -1,0 +1,172 @@
+// How the session store's writes reach SQLite: queued as data, appended to the session journal
+// at each commit point (one write), applied in one transaction once the event loop is free; or,
+// without a journal, applied at once. Also replays journals left behind by dead processes.
+import { transaction } from "../store/mod.ts";
+import type { DatabaseSync, StatementSync } from "../store/mod.ts";
+import { abandonedJournals, type Op, SessionJournal } from "./session_journal.ts";
+import { WriteQueue } from "./write_queue.ts";
+
+/** The writes a session store makes, by the name its ops carry (names never change meaning). */
+const STATEMENTS: Record<string, string> = {
+  message: `INSERT INTO agent_messages (session_id, seq, pos, role, agent_role, content, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  title: "UPDATE agent_sessions SET title = ? WHERE id = ?",
+  system_prompt: "UPDATE agent_sessions SET system_prompt = ? WHERE id = ?",
+  tool_started: `INSERT OR REPLACE INTO agent_tool_calls (session_id, call_id, name, input,
+    started_at) VALUES (?, ?, ?, ?, ?)`,
+  tool_ended: `UPDATE agent_tool_calls SET output = ?, is_error = ?, code = ?, decision = ?,
+    ended_at = ?, duration_ms = ? WHERE session_id = ? AND call_id = ?`,
+  usage: `INSERT INTO agent_usage (session_id, step, role, model, input, output, cache_read,
+    cache_write, cost_usd, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  summary: "UPDATE agent_messages SET summary = 1 WHERE session_id = ? AND seq = ?",
+  touch: "UPDATE agent_sessions SET updated_at = ? WHERE id = ?",
+};
+
+/** Queues, journals and applies one store's writes. */
+export class SessionWriter {
+  #db: DatabaseSync;
+  #sql: (text: string) => StatementSync;
+  /** Where journals live (this writer's, when it journals, and dead processes' to replay). */
+  #journalDir: string | undefined;
+  #journaling: boolean;
+  #journal: SessionJournal | undefined;
+  #queue = new WriteQueue();
+  /** Journaled (or, without a journal, taken) but not yet in SQLite, oldest first. */
+  #unapplied: Op[] = [];
+  /** The journal record the last of `#unapplied` is in. */
+  #lastSeq = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** An apply that failed, to report at the next commit point (its writes stay queued). */
+  #failure: unknown;
+
+  /** Without `journal` (or a directory) every commit point applies at once. */
+  constructor(
+    db: DatabaseSync,
+    sql: (text: string) => StatementSync,
+    options: { dir?: string; journal: boolean },
+  ) {
+    this.#db = db;
+    this.#sql = sql;
+    this.#journalDir = options.dir;
+    this.#journaling = options.journal && options.dir !== undefined;
+  }
+
+  /** Queues one write (named as in STATEMENTS); `touch` moves a session's `updated_at`. */
+  push(touch: { id: string; at: number } | null, op?: Op): void {
+    this.#queue.push(touch, op);
+  }
+
+  /**
+   * A commit point: what is queued survives the process from here on. With a journal it is one
+   * append, and SQLite gets it as soon as the event loop is free (while the caller waits on a
+   * model or a tool); without one it is applied now.
+   */
+  checkpoint(): void {
+    const ops = this.#queue.take();
+    if (ops.length > 0) {
+      if (!this.#journaling) {
+        for (const op of ops) this.#unapplied.push(op);
+        this.#apply();
+      } else {
+        this.#journal ??= SessionJournal.create(this.#journalDir!);
+        this.#lastSeq = this.#journal.append(ops);
+        for (const op of ops) this.#unapplied.push(op);
+        this.#timer ??= setTimeout(() => {
+          this.#timer = undefined;
+          this.#apply();
+        }, 0);
+      }
+    }
+    this.#raise();
+  }
+
+  /** A commit point that also puts everything in SQLite now (before reads). */
+  flush(): void {
+    this.checkpoint();
+    this.#apply();
+    this.#raise();
+  }
+
+  /** Resolves once what was journaled so far is in SQLite (or its apply failed). */
+  settled(): Promise<void> {
+    if (this.#timer === undefined) return Promise.resolve();
+    return new Promise((resolve) => setTimeout(resolve, 0));
+  }
+
+  /** Applies what is pending and deletes the journal (when all of it is in SQLite). */
+  close(): void {
+    this.flush();
+    if (!this.#journal) return;
+    this.#journal.close(true);
+    this.#sql("DELETE FROM agent_journals WHERE id = ?").run(this.#journal.id);
+    this.#journal = undefined;
+  }
+
+  /**
+   * Replays the journals of processes that died before their writes reached SQLite, each record
+   * once; writes that no longer fit (a session deleted since) are skipped.
+   */
+  recover(): void {
+    if (this.#journalDir === undefined) return;
+    const journals = abandonedJournals(this.#journalDir);
+    for (const journal of journals) {
+      try {
+        transaction(this.#db, () => {
+          const row = this.#sql("SELECT applied FROM agent_journals WHERE id = ?")
+            .get(journal.id) as { applied: number } | undefined;
+          for (const record of journal.records) {
+            if (record.seq <= (row?.applied ?? 0)) continue;
+            for (const op of record.ops) {
+              try {
+                this.#run(op);
+              } catch { /* its session is gone, or it is there already */ }
+            }
+          }
+          this.#sql("DELETE FROM agent_journals WHERE id = ?").run(journal.id);
+        });
+        journal.discard();
+      } catch (err) {
+        journal.release();
+        throw err;
+      }
+    }
+  }
+
+  #apply(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    // Closed under us (the process is ending): the journal keeps the writes for the next open.
+    if (this.#unapplied.length === 0 || !this.#db.isOpen) return;
+    const ops = this.#unapplied;
+    try {
+      transaction(this.#db, () => {
+        for (const op of ops) this.#run(op);
+        if (this.#journal) {
+          this.#sql("INSERT OR REPLACE INTO agent_journals (id, applied) VALUES (?, ?)")
+            .run(this.#journal.id, this.#lastSeq);
+        }
+      });
+    } catch (err) {
+      this.#failure = err;
+      return;
+    }
+    this.#unapplied = [];
+    try {
+      this.#journal?.trim();
+    } catch { /* a longer journal only makes a replay skip more records */ }
+  }
+
+  #run([name, ...values]: Op): void {
+    const text = STATEMENTS[name];
+    if (text !== undefined) this.#sql(text).run(...values);
+  }
+
+  #raise(): void {
+    if (this.#failure === undefined) return;
+    const failure = this.#failure;
+    this.#failure = undefined;
+    throw failure;
+  }
+}

@@ -1,0 +1,173 @@
+// The session journal: what a killed process journaled reaches SQLite when the database is next
+// opened, exactly once; a live writer's journal is never taken for an abandoned one.
+import assert from "node:assert/strict";
+import { openAgentDatabase, SessionStore } from "../src/agent/mod.ts";
+import { createTempProject, type TempProject } from "./_lib/project.ts";
+
+/** Runs the journal child in `mode` until it has journaled, then kills it with SIGKILL. */
+async function killAfterJournal(project: TempProject, mode: string): Promise<string> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./agent_journal_child.ts", import.meta.url).pathname,
+      project.root,
+      mode,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+    stdin: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  child.kill("SIGKILL");
+  assert.equal((await child.status).signal, "SIGKILL");
+  await reader.cancel();
+  return JSON.parse(text).session;
+}
+
+function journals(root: string): string[] {
+  return [...Deno.readDirSync(`${root}/.loom/loom.db.journal.d`)].map((e) => e.name)
+    .filter((name) => name.endsWith(".jsonl"));
+}
+
+function rows(root: string, sql: string, ...values: string[]): Record<string, unknown>[] {
+  const db = openAgentDatabase(root);
+  try {
+    return db.prepare(sql).all(...values).map((r) => ({ ...r }));
+  } finally {
+    db.close();
+  }
+}
+
+Deno.test("writes journaled by a process killed before they reached SQLite are replayed when the next store opens", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const id = await killAfterJournal(project, "fresh");
+  // The kill came before SQLite got them: only the journal has them.
+  assert.equal(rows(project.root, "SELECT * FROM agent_messages").length, 0);
+  assert.equal(journals(project.root).length, 1);
+
+  const db = openAgentDatabase(project.root);
+  try {
+    const store = new SessionStore(db);
+    assert.deepEqual(store.live(id).map((m) => m.message.content), ["journaled, never applied"]);
+    assert.deepEqual(store.toolCalls(id).map((c) => [c.name, c.output]), [["shell", null]]);
+    assert.equal(store.costs(id).total.calls, 1);
+    assert.equal(store.costs(id).total.costUsd, 0.5);
+    assert.deepEqual(journals(project.root), [], "a replayed journal is deleted");
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("a journal partly applied before the kill is replayed from where SQLite left off, each write once", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const id = await killAfterJournal(project, "half-applied");
+  assert.deepEqual(
+    rows(project.root, "SELECT content FROM agent_messages").map((r) =>
+      JSON.parse(r.content as string).content
+    ),
+    ["applied before the kill"],
+  );
+  for (let open = 0; open < 2; open++) {
+    const db = openAgentDatabase(project.root);
+    try {
+      const store = new SessionStore(db, { writeBehind: true });
+      assert.deepEqual(store.live(id).map((m) => m.message.content), [
+        "applied before the kill",
+        "journaled, never applied",
+      ]);
+      assert.equal(store.costs(id).total.calls, 2, "no usage row is charged twice");
+    } finally {
+      db.close();
+    }
+  }
+  assert.deepEqual(rows(project.root, "SELECT * FROM agent_journals"), []);
+});
+
+Deno.test("a journaled write whose session was deleted meanwhile is skipped and the rest replayed", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const id = await killAfterJournal(project, "fresh");
+  // Deleted behind the journal's back (a raw connection does not replay journals).
+  const raw = openAgentDatabase(project.root);
+  raw.prepare("DELETE FROM agent_sessions WHERE id = ?").run(id);
+  raw.close();
+  // The next writer replays the first journal as it opens, then is killed in its turn.
+  const other = await killAfterJournal(project, "fresh");
+  const db = openAgentDatabase(project.root);
+  try {
+    const store = new SessionStore(db);
+    assert.deepEqual(store.live(other).map((m) => m.message.content), ["journaled, never applied"]);
+    assert.equal(
+      rows(project.root, "SELECT * FROM agent_messages WHERE session_id = ?", id).length,
+      0,
+    );
+    assert.deepEqual(journals(project.root), []);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("a live writer's journal is left alone by other stores, in this process and in others", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const db = openAgentDatabase(project.root);
+  const writer = new SessionStore(db, { writeBehind: true });
+  const session = writer.create({ model: "anthropic:claude-sonnet-4-6" });
+  writer.append(session.id, { role: "user", content: "one" });
+  writer.checkpoint();
+  const [journal] = journals(project.root);
+  assert.ok(journal, "the writer has a journal");
+  // Another store on its own connection in this process: flock is per open file, so it sees
+  // the writer's lock.
+  const second = openAgentDatabase(project.root);
+  new SessionStore(second);
+  second.close();
+  // And another process.
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { openAgentDatabase, SessionStore } from "${new URL(
+        "../src/agent/mod.ts",
+        import.meta.url,
+      )}";
+       new SessionStore(openAgentDatabase(${JSON.stringify(project.root)}));`,
+    ],
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.deepEqual(journals(project.root), [journal]);
+  writer.append(session.id, { role: "assistant", content: [{ type: "text", text: "two" }] });
+  writer.close();
+  assert.deepEqual(journals(project.root), [], "a clean close removes the journal");
+  assert.deepEqual(writer.live(session.id).map((m) => m.message.role), ["user", "assistant"]);
+  db.close();
+});
+
+Deno.test("a commit point reaches SQLite once the event loop is free, and reads see it at once", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const db = openAgentDatabase(project.root);
+  const reader = openAgentDatabase(project.root);
+  try {
+    const store = new SessionStore(db, { writeBehind: true });
+    const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
+    const count = () =>
+      (reader.prepare("SELECT count(*) AS n FROM agent_messages").get() as { n: number }).n;
+    store.append(session.id, { role: "user", content: "hello" });
+    store.checkpoint();
+    assert.equal(count(), 0, "the commit point itself only appends to the journal");
+    await store.settled();
+    assert.equal(count(), 1);
+    store.append(session.id, { role: "user", content: "again" });
+    assert.equal(store.live(session.id).length, 2, "a read applies what is queued first");
+    assert.equal(count(), 2);
+    store.close();
+  } finally {
+    reader.close();
+    db.close();
+  }
+});
