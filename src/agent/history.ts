@@ -45,6 +45,8 @@ function measure(message: Message, count: (text: string) => number): number {
  * (a pair is really 4 bytes, a lone one becomes U+FFFD's 3).
  */
 export function utf8Length(text: string): number {
+  // Most of what flows through a coding session is ASCII: one regex scan settles it natively.
+  if (!NON_ASCII.test(text)) return text.length;
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -52,6 +54,8 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+const NON_ASCII = /[\u0080-\uffff]/;
 
 interface Entry {
   message: Message;

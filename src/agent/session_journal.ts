@@ -29,6 +29,8 @@ export class SessionJournal {
   #file: Deno.FsFile;
   #seq = 0;
   #size = 0;
+  /** Reused for each record's bytes. */
+  #buffer = new Uint8Array(16 * 1024);
 
   private constructor(id: string, path: string, file: Deno.FsFile) {
     this.id = id;
@@ -63,7 +65,10 @@ export class SessionJournal {
   /** Appends one record (one write) and returns its sequence number. */
   append(ops: Op[]): number {
     const seq = ++this.#seq;
-    const bytes = utf8.encode(JSON.stringify({ seq, ops }) + "\n");
+    const text = JSON.stringify({ seq, ops }) + "\n";
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    if (this.#buffer.length < text.length * 3) this.#buffer = new Uint8Array(text.length * 3);
+    const bytes = this.#buffer.subarray(0, utf8.encodeInto(text, this.#buffer).written);
     try {
       let done = 0;
       while (done < bytes.length) done += this.#file.writeSync(bytes.subarray(done));

@@ -1,6 +1,7 @@
 // How the session store's writes reach SQLite: queued as data, appended to the session journal
 // at each commit point (one write), applied in one transaction once the event loop is free; or,
 // without a journal, applied at once. Also replays journals left behind by dead processes.
+import { clearImmediate, setImmediate } from "node:timers";
 import { transaction } from "../store/mod.ts";
 import type { DatabaseSync, StatementSync } from "../store/mod.ts";
 import { abandonedJournals, type Op, SessionJournal } from "./session_journal.ts";
@@ -35,7 +36,8 @@ export class SessionWriter {
   #unapplied: Op[] = [];
   /** The journal record the last of `#unapplied` is in. */
   #lastSeq = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The pending apply: an immediate runs once the event loop has polled for I/O. */
+  #timer: ReturnType<typeof setImmediate> | undefined;
   /** An apply that failed, to report at the next commit point (its writes stay queued). */
   #failure: unknown;
 
@@ -71,10 +73,10 @@ export class SessionWriter {
         this.#journal ??= SessionJournal.create(this.#journalDir!);
         this.#lastSeq = this.#journal.append(ops);
         for (const op of ops) this.#unapplied.push(op);
-        this.#timer ??= setTimeout(() => {
+        this.#timer ??= setImmediate(() => {
           this.#timer = undefined;
           this.#apply();
-        }, 0);
+        });
       }
     }
     this.#raise();
@@ -90,7 +92,8 @@ export class SessionWriter {
   /** Resolves once what was journaled so far is in SQLite (or its apply failed). */
   settled(): Promise<void> {
     if (this.#timer === undefined) return Promise.resolve();
-    return new Promise((resolve) => setTimeout(resolve, 0));
+    // Immediates run in the order they were set.
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Applies what is pending and deletes the journal (when all of it is in SQLite). */
@@ -134,7 +137,7 @@ export class SessionWriter {
 
   #apply(): void {
     if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
+      clearImmediate(this.#timer);
       this.#timer = undefined;
     }
     // Closed under us (the process is ending): the journal keeps the writes for the next open.

@@ -49,6 +49,7 @@ interface Cached {
 
 const utf8 = new TextEncoder();
 const BREAKPOINT = ',"cache_control":{"type":"ephemeral"}}';
+const BREAKPOINT_BYTES = utf8.encode(BREAKPOINT);
 const COMMA = utf8.encode(",");
 const CLOSE = utf8.encode("]}");
 const TOOLS_OPEN = utf8.encode(`,"tools":[`);
@@ -90,10 +91,22 @@ export class AnthropicEncoder {
   /** What the buffer starts with: these preamble chunks, then `#bufferStable`'s chunks. */
   #bufferPreamble: Uint8Array[] = [];
   #bufferStable: { stable: Stable; bytes: number } | undefined;
+  /** The last preamble and what it was built from: a loop sends the same one every call. */
+  #lastPreamble:
+    | {
+      model: string;
+      max: number;
+      system: Uint8Array | undefined;
+      tools: unknown;
+      toolCount: number;
+      chunks: Uint8Array[];
+    }
+    | undefined;
 
   /** The request body as UTF-8 JSON, in a new array of its own. */
   encode(request: ModelRequest, info: ModelInfo): Uint8Array {
-    const chunks = this.#preamble(request, info);
+    // A copy: the preamble's array is kept for the next call.
+    const chunks = this.#preamble(request, info).slice();
     this.#conversation(request.messages, chunks, true);
     chunks.push(CLOSE);
     return join(chunks, new Uint8Array(lengthOf(chunks)), 0, 0);
@@ -150,13 +163,21 @@ export class AnthropicEncoder {
   /** The chunks before the conversation: model and limits, system prompt, tools. */
   #preamble(request: ModelRequest, info: ModelInfo): Uint8Array[] {
     const max = request.maxTokens ?? Math.min(info.maxOutput, 8192);
+    const system = this.#systemBytes(request.messages);
+    const last = this.#lastPreamble;
+    // Tool definitions are never changed once sent (see the class comment): the same array of
+    // the same objects gives the same bytes.
+    if (
+      last !== undefined && last.model === info.model && last.max === max &&
+      last.system === system && last.tools === request.tools &&
+      last.toolCount === (request.tools?.length ?? 0)
+    ) return last.chunks;
     const chunks: Uint8Array[] = [
       cached(
         this.#head,
         `{"model":${JSON.stringify(info.model)},"max_tokens":${max},"stream":true`,
       ),
     ];
-    const system = this.#systemBytes(request.messages);
     if (system) chunks.push(system);
     const tools = request.tools ?? [];
     if (tools.length > 0) {
@@ -169,6 +190,14 @@ export class AnthropicEncoder {
       chunks.push(TOOLS_CLOSE);
     }
     chunks.push(MESSAGES_OPEN);
+    this.#lastPreamble = {
+      model: info.model,
+      max,
+      system,
+      tools: request.tools,
+      toolCount: tools.length,
+      chunks,
+    };
     return chunks;
   }
 
@@ -301,12 +330,17 @@ function cached(slot: Cached, text: string): Uint8Array {
   return slot.bytes;
 }
 
-/** A message's bytes with a cache breakpoint on its last block (kept: a mark moves slowly). */
+/**
+ * A message's bytes with a cache breakpoint on its last block (kept: a mark moves slowly): the
+ * plain bytes with their final `}` (the last block's) replaced, as `marked` does to the text.
+ */
 function markedBytes(converted: Converted): Uint8Array {
   if (converted.marked === undefined) {
-    const copy = converted.blocks.slice();
-    copy[copy.length - 1] = marked(copy[copy.length - 1]);
-    converted.marked = utf8.encode(copy.join(","));
+    const plain = converted.bytes;
+    const bytes = new Uint8Array(plain.length - 1 + BREAKPOINT_BYTES.length);
+    bytes.set(plain.subarray(0, plain.length - 1));
+    bytes.set(BREAKPOINT_BYTES, plain.length - 1);
+    converted.marked = bytes;
   }
   return converted.marked;
 }

@@ -185,3 +185,29 @@ Deno.test("a body leased while another is out gets bytes of its own, and a relea
   assert.equal(text(third.body), JSON.stringify(toAnthropicRequest(two, INFO)));
   assert.equal(text(first.body), text(third.body), "so the released body's bytes changed");
 });
+
+Deno.test("the encoder rebuilds the preamble when the system prompt, the limit or the tools change", () => {
+  const encoder = new AnthropicEncoder();
+  const tools = [...TOOLS];
+  const messages: Message[] = [{ role: "system", content: "one" }, { role: "user", content: "hi" }];
+  const requests: ModelRequest[] = [
+    { messages, tools },
+    { messages, tools, maxTokens: 100 },
+    { messages: [{ role: "system", content: "two" }, messages[1]], tools },
+    { messages, tools: TOOLS.slice(0, 1) },
+    { messages },
+  ];
+  // A tool added to the same array is still sent.
+  const grown = { messages, tools };
+  for (const request of requests) {
+    assert.equal(
+      text(encoder.encode(request, INFO)),
+      JSON.stringify(toAnthropicRequest(request, INFO)),
+    );
+  }
+  encoder.encode(grown, INFO);
+  tools.push({ name: "git", description: "Git", inputSchema: { type: "object" } });
+  const { body, release } = encoder.lease(grown, INFO);
+  assert.equal(text(body), JSON.stringify(toAnthropicRequest(grown, INFO)));
+  release();
+});
