@@ -31,6 +31,15 @@ async function killAfterJournal(project: TempProject, mode: string): Promise<str
   return JSON.parse(text).session;
 }
 
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function journals(root: string): string[] {
   return [...Deno.readDirSync(`${root}/.loom/loom.db.journal.d`)].map((e) => e.name)
     .filter((name) => name.endsWith(".jsonl"));
@@ -52,9 +61,13 @@ Deno.test("writes journaled by a process killed before they reached SQLite are r
   assert.equal(rows(project.root, "SELECT * FROM agent_messages").length, 0);
   assert.equal(journals(project.root).length, 1);
 
+  // A journal whose writer died between creating and naming it holds nothing yet: removed.
+  const stale = `${project.root}/.loom/loom.db.journal.d/.0000.tmp`;
+  Deno.writeTextFileSync(stale, "");
   const db = openAgentDatabase(project.root);
   try {
     const store = new SessionStore(db);
+    assert.equal(exists(stale), false);
     assert.deepEqual(store.live(id).map((m) => m.message.content), ["journaled, never applied"]);
     assert.deepEqual(store.toolCalls(id).map((c) => [c.name, c.output]), [["shell", null]]);
     assert.equal(store.costs(id).total.calls, 1);

@@ -20,6 +20,7 @@ export interface JournalRecord {
 }
 
 const SUFFIX = ".jsonl";
+const TEMP = ".tmp";
 const utf8 = new TextEncoder();
 
 /** The journal one session store appends to. */
@@ -44,7 +45,7 @@ export class SessionJournal {
    */
   static create(dir: string): SessionJournal {
     const id = crypto.randomUUID();
-    const temp = `${dir}/.${id}.tmp`;
+    const temp = `${dir}/.${id}${TEMP}`;
     const path = `${dir}/${id}${SUFFIX}`;
     try {
       Deno.mkdirSync(dir, { recursive: true });
@@ -125,6 +126,10 @@ export function abandonedJournals(dir: string): AbandonedJournal[] {
     throw journalError(dir, cause);
   }
   for (const entry of entries) {
+    if (entry.isFile && entry.name.startsWith(".") && entry.name.endsWith(TEMP)) {
+      removeUnlocked(`${dir}/${entry.name}`);
+      continue;
+    }
     if (!entry.isFile || !entry.name.endsWith(SUFFIX)) continue;
     const path = `${dir}/${entry.name}`;
     let file: Deno.FsFile;
@@ -159,6 +164,23 @@ export function abandonedJournals(dir: string): AbandonedJournal[] {
     });
   }
   return found;
+}
+
+/** Deletes a journal that never got its name (its writer died creating it), unless still held. */
+function removeUnlocked(path: string): void {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { read: true, write: true });
+  } catch {
+    return;
+  }
+  try {
+    if (file.tryLockSync(true)) Deno.removeSync(path);
+  } catch {
+    /* another store removed it first */
+  } finally {
+    file.close();
+  }
 }
 
 /** The complete records of a journal's text; a line cut short by a crash ends the list. */

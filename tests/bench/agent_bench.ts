@@ -2,6 +2,9 @@
 // once and reporting usage as Anthropic would. Reports Loom's own overhead per turn (all but
 // model and tool time; request serialisation counted in), tokens sent per turn, and the share of
 // input tokens read from the prompt cache after turn 2.
+// Before each wait (model call, tool, end of the run) the agent reaches a commit point: one append
+// to its session journal, timed here; the SQLite transaction that applies it runs once the event
+// loop is free, inside the wait, and is reported on its own line so nothing is hidden.
 // Run: NO_COLOR=1 deno run --allow-all tests/bench/agent_bench.ts [--turns 100]
 import type { AgentEvent } from "../../src/agent/mod.ts";
 import type { LanguageModel, ModelRequest, StreamPart } from "../../src/core/mod.ts";
