@@ -9,8 +9,11 @@
 // can be taken belongs to nobody and is safe to replay and delete.
 import { LoomError } from "../core/mod.ts";
 
-/** A value a queued write binds to its statement. */
-export type OpValue = string | number | null;
+/**
+ * A value a queued write binds to its statement. An object or array is a JSON column's value,
+ * serialised once: inside the journal record, and to text only when SQLite gets it.
+ */
+export type OpValue = string | number | null | object;
 /** One queued write: what it is (a key into the store's statements) and its values. */
 export type Op = [name: string, ...values: OpValue[]];
 /** One commit point's writes, numbered in the journal's order. */

@@ -177,10 +177,11 @@ export class SessionStore {
   /** Appends one message; returns its sequence number. */
   append(sessionId: string, message: Message, agentRole: AgentRole = "main"): number {
     const seq = this.#nextSeq(sessionId);
-    const content = JSON.stringify(message);
     const now = this.#clock.now();
     const touch = this.#writeBehind ? null : sessionId;
-    this.#write(touch, ["message", sessionId, seq, seq * 2, message.role, agentRole, content, now]);
+    // The message goes as an object: it is serialised with the journal record, and to the
+    // column's text only when SQLite gets it (messages are never changed once appended).
+    this.#write(touch, ["message", sessionId, seq, seq * 2, message.role, agentRole, message, now]);
     return seq;
   }
 
@@ -239,14 +240,13 @@ export class SessionStore {
 
   /** Records a tool call as it starts. */
   toolStarted(sessionId: string, call: ToolUsePart): void {
-    const input = JSON.stringify(call.input);
     const now = this.#clock.now();
-    this.#write(null, ["tool_started", sessionId, call.id, call.name, input, now]);
+    this.#write(null, ["tool_started", sessionId, call.id, call.name, call.input, now]);
   }
 
   /** Records how a tool call ended. */
   toolEnded(sessionId: string, callId: string, outcome: ToolOutcome, durationMs: number): void {
-    const decision = outcome.decision ? JSON.stringify(outcome.decision) : null;
+    const decision = outcome.decision ?? null;
     const now = this.#clock.now();
     const ended: Op = ["tool_ended", outcome.text, outcome.isError ? 1 : 0, outcome.code ?? null];
     this.#write(null, [...ended, decision, now, durationMs, sessionId, callId]);

@@ -163,7 +163,9 @@ export class SessionWriter {
 
   #run([name, ...values]: Op): void {
     const text = STATEMENTS[name];
-    if (text !== undefined) this.#sql(text).run(...values);
+    if (text === undefined) return;
+    const bound = values.map((v) => typeof v === "object" && v !== null ? JSON.stringify(v) : v);
+    this.#sql(text).run(...bound);
   }
 
   #raise(): void {
