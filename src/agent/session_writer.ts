@@ -73,10 +73,7 @@ export class SessionWriter {
         this.#journal ??= SessionJournal.create(this.#journalDir!);
         this.#lastSeq = this.#journal.append(ops);
         for (const op of ops) this.#unapplied.push(op);
-        this.#timer ??= setImmediate(() => {
-          this.#timer = undefined;
-          this.#apply();
-        });
+        this.#timer ??= setImmediate(this.#applyLater);
       }
     }
     this.#raise();
@@ -134,6 +131,11 @@ export class SessionWriter {
       }
     }
   }
+
+  #applyLater = () => {
+    this.#timer = undefined;
+    this.#apply();
+  };
 
   #apply(): void {
     if (this.#timer !== undefined) {
