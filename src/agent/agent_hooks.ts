@@ -45,11 +45,11 @@ export function loopHooks(
     signal,
     emit: deps.emit,
     maxOutputTokens: budget.reservedOutput,
-    beforeCall: async (current) => {
+    beforeCall: (current) => {
       step = current;
       // Automatic compaction keeps recent turns up to 40% of the history budget.
       if (conversation.exceeds(budget.history)) {
-        await deps.compact(signal, Math.floor(budget.history * 0.4));
+        return deps.compact(signal, Math.floor(budget.history * 0.4)).then(() => {});
       }
     },
     checkpoint: () => store.checkpoint(),

@@ -14,7 +14,10 @@ import { executeCalls, type PendingCall } from "./tool_exec.ts";
 
 /** Where the loop keeps its conversation; the agent persists through it. */
 export interface LoopHistory {
-  /** The conversation so far, without the system prompt. Append-only between compactions. */
+  /**
+   * The conversation so far, without the system prompt: one array, appended to, until a
+   * compaction replaces it with a new one.
+   */
   messages(): readonly Message[];
   /** Adds a message (and records it) as soon as it is complete. */
   append(message: Message): void;
@@ -35,8 +38,8 @@ export interface LoopOptions {
   maxOutputTokens?: number;
   signal: AbortSignal;
   emit: (event: AgentEvent) => void;
-  /** Called before each model call (compaction happens here). */
-  beforeCall?: (step: number) => Promise<void>;
+  /** Called before each model call (compaction happens here); a promise when it has to wait. */
+  beforeCall?: (step: number) => Promise<void> | void;
   /** Records one call's usage. */
   onUsage?: (usage: Usage, role: AgentRole, model: LanguageModel, step: number) => void;
   onToolStart?: (call: ToolUsePart) => void;
@@ -59,15 +62,17 @@ export interface LoopResult {
 /** Runs the loop until a final answer, the step or token limit, cancellation or an error. */
 export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const allowed = new Set(options.tools.map((t) => t.name));
+  const prompt = promptMessages(options.system, options.history);
   const first = options.firstStep ?? 1;
   let lastText = "";
   let tokens = 0;
   for (let step = first; step < first + options.maxSteps; step++) {
     if (options.signal.aborted) return cancelled(lastText, step - first);
-    await options.beforeCall?.(step);
+    const before = options.beforeCall?.(step);
+    if (before) await before;
     options.emit({ type: "step", step, role: options.role, model: options.model.info.id });
     options.checkpoint?.();
-    const turn = await streamTurn(options, step);
+    const turn = await streamTurn(options, prompt(), step);
     if (turn.usage) {
       tokens += turn.usage.input + turn.usage.output + turn.usage.cacheRead +
         turn.usage.cacheWrite;
@@ -116,11 +121,26 @@ interface Turn {
   error?: LoomError;
 }
 
-async function streamTurn(options: LoopOptions, step: number): Promise<Turn> {
-  const messages: Message[] = [
-    { role: "system", content: options.system },
-    ...options.history.messages(),
-  ];
+/**
+ * The messages each call sends: the system prompt, then the history. One array, grown as the
+ * history grows (a new one when the history is replaced, as compaction does), instead of a copy
+ * of the whole history per call; a model reads it during `stream()` and keeps no reference.
+ */
+function promptMessages(system: string, history: LoopHistory): () => Message[] {
+  let source: readonly Message[] | undefined;
+  let messages: Message[] = [];
+  return () => {
+    const current = history.messages();
+    if (current !== source || current.length < messages.length - 1) {
+      source = current;
+      messages = [{ role: "system", content: system }];
+    }
+    for (let i = messages.length - 1; i < current.length; i++) messages.push(current[i]);
+    return messages;
+  };
+}
+
+async function streamTurn(options: LoopOptions, messages: Message[], step: number): Promise<Turn> {
   const turn: Turn = { text: "", calls: [] };
   try {
     const stream = options.model.stream(
