@@ -38,7 +38,10 @@ export async function executeCalls(
   options: ExecOptions,
 ): Promise<ToolResultPart[]> {
   const results: ToolResultPart[] = new Array(calls.length);
-  const readOnly = await Promise.all(calls.map((call) => isReadOnlyCall(call, options.host)));
+  // Most tools say whether they only read; only the others need their permission request.
+  const readOnly = calls.some((call) => !readOnlyByTool(call, options.host))
+    ? await Promise.all(calls.map((call) => isReadOnlyCall(call, options.host)))
+    : calls.map(() => true);
   const batch: number[] = [];
   const run = async (indices: number[]) => {
     const now = options.now ?? (() => performance.now());
@@ -59,6 +62,10 @@ export async function executeCalls(
   }
   if (batch.length > 0) await run(batch);
   return results;
+}
+
+function readOnlyByTool(call: PendingCall, host: ToolHost): boolean {
+  return call.badArgs === undefined && host.tools.get(call.name)?.annotations.readOnlyHint === true;
 }
 
 /**

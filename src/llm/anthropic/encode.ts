@@ -353,6 +353,7 @@ function lengthOf(chunks: Uint8Array[]): number {
 
 /** True when both lists hold the same chunk objects in the same order. */
 function sameChunks(a: Uint8Array[], b: Uint8Array[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
