@@ -45,11 +45,13 @@ export async function executeCalls(
   const batch: number[] = [];
   const run = async (indices: number[]) => {
     const now = options.now ?? (() => performance.now());
-    const started = indices.map((i) => start(calls[i], options, now));
+    for (const i of indices) start(calls[i], options);
     options.checkpoint?.();
+    // A tool's time starts once the calls are on record: the commit point is Loom's work.
+    const started = now();
     let running = indices.length;
-    await Promise.all(indices.map(async (i, k) => {
-      results[i] = await finish(calls[i], started[k], options, now, --running > 0);
+    await Promise.all(indices.map(async (i) => {
+      results[i] = await finish(calls[i], started, options, now, --running > 0);
     }));
   };
   for (let i = 0; i < calls.length; i++) {
@@ -86,10 +88,9 @@ export async function isReadOnlyCall(call: PendingCall, host: ToolHost): Promise
   }
 }
 
-function start(call: PendingCall, options: ExecOptions, now: () => number): number {
+function start(call: PendingCall, options: ExecOptions): void {
   options.emit({ type: "tool-start", id: call.id, name: call.name, input: call.input });
   options.onStart?.(call);
-  return now();
 }
 
 async function finish(
