@@ -184,3 +184,23 @@ Deno.test("a commit point reaches SQLite once the event loop is free, and reads 
     db.close();
   }
 });
+
+Deno.test("without a usable journal directory every commit point goes to SQLite at once", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const db = openAgentDatabase(project.root);
+  const reader = openAgentDatabase(project.root);
+  // A file where the journal directory would go.
+  Deno.writeTextFileSync(`${project.root}/.loom/loom.db.journal.d`, "not a directory");
+  try {
+    const store = new SessionStore(db, { writeBehind: true });
+    const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
+    store.append(session.id, { role: "user", content: "hello" });
+    store.checkpoint();
+    const count = reader.prepare("SELECT count(*) AS n FROM agent_messages").get() as { n: number };
+    assert.equal(count.n, 1);
+    store.close();
+  } finally {
+    reader.close();
+    db.close();
+  }
+});

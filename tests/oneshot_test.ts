@@ -42,6 +42,16 @@ Deno.test("loom -p --output-format json prints one object with the answer, sessi
   );
   // The tool really ran: its result went back to the model.
   assert.match(sentText(turns(llm.requests)[1]), /alpha/);
+  // A clean exit leaves everything in the database and no session journal behind.
+  const journals = [...Deno.readDirSync(`${project.root}/.loom/loom.db.journal.d`)];
+  assert.deepEqual(journals.map((e) => e.name), []);
+  const sessions = await runLoom(["sessions", "--json"], {
+    cwd: project.root,
+    home: await tempHome(),
+    env: llm.env(),
+  });
+  assert.equal(sessions.code, 0, sessions.stderr);
+  assert.match(sessions.stdout, new RegExp(result.sessionId));
 });
 
 Deno.test("loom -p --output-format stream-json prints the agent's events, one JSON object per line", async () => {

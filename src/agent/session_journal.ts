@@ -125,7 +125,9 @@ export function abandonedJournals(dir: string): AbandonedJournal[] {
   try {
     entries = [...Deno.readDirSync(dir)];
   } catch (cause) {
-    if (cause instanceof Deno.errors.NotFound) return [];
+    if (cause instanceof Deno.errors.NotFound || cause instanceof Deno.errors.NotADirectory) {
+      return [];
+    }
     throw journalError(dir, cause);
   }
   for (const entry of entries) {
@@ -142,7 +144,7 @@ export function abandonedJournals(dir: string): AbandonedJournal[] {
       if (cause instanceof Deno.errors.NotFound) continue;
       throw journalError(path, cause);
     }
-    if (!file.tryLockSync(true)) {
+    if (!tryLock(file)) {
       file.close();
       continue;
     }
@@ -178,11 +180,20 @@ function removeUnlocked(path: string): void {
     return;
   }
   try {
-    if (file.tryLockSync(true)) Deno.removeSync(path);
+    if (tryLock(file)) Deno.removeSync(path);
   } catch {
     /* another store removed it first */
   } finally {
     file.close();
+  }
+}
+
+/** Takes the lock when free; false when held, or when the file system cannot lock (never replay). */
+function tryLock(file: Deno.FsFile): boolean {
+  try {
+    return file.tryLockSync(true);
+  } catch {
+    return false;
   }
 }
 

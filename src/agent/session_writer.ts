@@ -65,13 +65,13 @@ export class SessionWriter {
    */
   checkpoint(): void {
     const ops = this.#queue.take();
+    if (ops.length > 0 && this.#journaling && !this.#journal) this.#openJournal();
     if (ops.length > 0) {
       if (!this.#journaling) {
         for (const op of ops) this.#unapplied.push(op);
         this.#apply();
       } else {
-        this.#journal ??= SessionJournal.create(this.#journalDir!);
-        this.#lastSeq = this.#journal.append(ops);
+        this.#lastSeq = this.#journal!.append(ops);
         for (const op of ops) this.#unapplied.push(op);
         this.#timer ??= setImmediate(this.#applyLater);
       }
@@ -129,6 +129,18 @@ export class SessionWriter {
         journal.release();
         throw err;
       }
+    }
+  }
+
+  /**
+   * Without a journal (a directory that cannot be written, a file system without locks) every
+   * commit point goes to SQLite at once: the same guarantee, one transaction per wait.
+   */
+  #openJournal(): void {
+    try {
+      this.#journal = SessionJournal.create(this.#journalDir!);
+    } catch {
+      this.#journaling = false;
     }
   }
 
