@@ -31,15 +31,6 @@ async function killAfterJournal(project: TempProject, mode: string): Promise<str
   return JSON.parse(text).session;
 }
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function journals(root: string): string[] {
   return [...Deno.readDirSync(`${root}/.loom/loom.db.journal.d`)].map((e) => e.name)
     .filter((name) => name.endsWith(".jsonl"));
@@ -67,7 +58,7 @@ Deno.test("writes journaled by a process killed before they reached SQLite are r
   const db = openAgentDatabase(project.root);
   try {
     const store = new SessionStore(db);
-    assert.equal(exists(stale), false);
+    assert.throws(() => Deno.statSync(stale), Deno.errors.NotFound);
     assert.deepEqual(store.live(id).map((m) => m.message.content), ["journaled, never applied"]);
     assert.deepEqual(store.toolCalls(id).map((c) => [c.name, c.output]), [["shell", null]]);
     assert.equal(store.costs(id).total.calls, 1);
