@@ -78,6 +78,8 @@ function marked(json: string): string {
  * Serialises requests to the bytes of `JSON.stringify(toAnthropicRequest(request, info))`, but
  * keeps each message's and tool's JSON (keyed by object identity) so later calls reuse it.
  * Messages and tool definitions must not be changed once sent: Loom's history is append-only.
+ * A messages array passed again (the agent loop keeps one per run) may only have grown: its
+ * earlier elements are then taken as they were, without a walk over them.
  */
 export class AnthropicEncoder {
   #messages = new WeakMap<Message, Converted>();
@@ -90,6 +92,10 @@ export class AnthropicEncoder {
   #leased = false;
   /** What the buffer starts with: these preamble chunks, then `#bufferStable`'s chunks. */
   #bufferPreamble: Uint8Array[] = [];
+  /** The last call's messages array and its length then, and the system texts found in it. */
+  #seen: { messages: readonly Message[]; length: number; systemTexts: string[] } | undefined;
+  /** The system texts of the request being encoded. */
+  #systemTexts: string[] = [];
   #bufferStable: { stable: Stable; bytes: number } | undefined;
   /** The last preamble and what it was built from: a loop sends the same one every call. */
   #lastPreamble:
@@ -108,6 +114,7 @@ export class AnthropicEncoder {
     // A copy: the preamble's array is kept for the next call.
     const chunks = this.#preamble(request, info).slice();
     this.#conversation(request.messages, chunks, true);
+    this.#saw(request.messages);
     chunks.push(CLOSE);
     return join(chunks, new Uint8Array(lengthOf(chunks)), 0, 0);
   }
@@ -125,6 +132,7 @@ export class AnthropicEncoder {
     const preamble = this.#preamble(request, info);
     const tail: Uint8Array[] = [];
     const pass = this.#conversation(request.messages, tail, false);
+    this.#saw(request.messages);
     tail.push(CLOSE);
     const reused = pass.reused;
     const preambleBytes = lengthOf(preamble);
@@ -158,6 +166,16 @@ export class AnthropicEncoder {
         this.#leased = false;
       },
     };
+  }
+
+  /** The last call's state when `messages` is its array, only grown since; else undefined. */
+  #grown(messages: readonly Message[]) {
+    const seen = this.#seen;
+    return seen && seen.messages === messages && messages.length >= seen.length ? seen : undefined;
+  }
+
+  #saw(messages: readonly Message[]): void {
+    this.#seen = { messages, length: messages.length, systemTexts: this.#systemTexts };
   }
 
   /** The chunks before the conversation: model and limits, system prompt, tools. */
@@ -203,8 +221,13 @@ export class AnthropicEncoder {
 
   /** The `,"system":[...]` member; its JSON is kept while the prompt's text stays the same. */
   #systemBytes(messages: readonly Message[]): Uint8Array | undefined {
-    const texts: string[] = [];
-    for (const m of messages) if (m.role === "system" && m.content !== "") texts.push(m.content);
+    const seen = this.#grown(messages);
+    const texts: string[] = seen ? seen.systemTexts.slice() : [];
+    for (let i = seen ? seen.length : 0; i < messages.length; i++) {
+      const m = messages[i];
+      if (m.role === "system" && m.content !== "") texts.push(m.content);
+    }
+    this.#systemTexts = texts;
     if (texts.length === 0) return undefined;
     const key = texts.length === 1 ? texts[0] : JSON.stringify(texts);
     if (key !== this.#system.text) {
@@ -253,13 +276,16 @@ export class AnthropicEncoder {
   #conversation(messages: readonly Message[], chunks: Uint8Array[], withStable: boolean): Pass {
     const stable = this.#stable;
     let from = 0;
-    if (stable.upto > 0 && messages.length > stable.upto) {
-      const seen = stable.messages;
+    const seen = this.#grown(messages);
+    if (seen && stable.upto > 0 && stable.upto <= seen.length && messages.length > stable.upto) {
+      from = stable.upto;
+    } else if (stable.upto > 0 && messages.length > stable.upto) {
+      const kept = stable.messages;
       let k = 0;
       // System messages go into the preamble, not here: any one stands for any other.
       while (
         k < stable.upto &&
-        (messages[k] === seen[k] || (messages[k].role === "system" && seen[k].role === "system"))
+        (messages[k] === kept[k] || (messages[k].role === "system" && kept[k].role === "system"))
       ) k++;
       if (k === stable.upto) from = k;
     }

@@ -211,3 +211,27 @@ Deno.test("the encoder rebuilds the preamble when the system prompt, the limit o
   assert.equal(text(body), JSON.stringify(toAnthropicRequest(grown, INFO)));
   release();
 });
+
+Deno.test("a messages array passed again after it grew is encoded exactly, system messages included", () => {
+  const encoder = new AnthropicEncoder();
+  const messages: Message[] = [{ role: "system", content: "You are Loom." }];
+  const step = (added: Message[]) => {
+    messages.push(...added);
+    const request = { messages, tools: TOOLS };
+    const { body, release } = encoder.lease(request, INFO);
+    assert.equal(text(body), JSON.stringify(toAnthropicRequest(request, INFO)));
+    release();
+  };
+  step([{ role: "user", content: "read a" }]);
+  step([use("t1"), result("t1")]);
+  step([{ role: "assistant", content: "a says x" }, { role: "user", content: "and b?" }]);
+  // A system message arriving later joins the system prompt.
+  step([{ role: "system", content: "Be brief." }, use("t2"), result("t2")]);
+  step([{ role: "assistant", content: "b says y" }, { role: "user", content: "thanks" }]);
+  // A new array (as after compaction) is walked again.
+  const fresh = {
+    messages: [messages[0], { role: "user", content: "summary" } as Message],
+    tools: TOOLS,
+  };
+  assert.equal(text(encoder.encode(fresh, INFO)), JSON.stringify(toAnthropicRequest(fresh, INFO)));
+});
