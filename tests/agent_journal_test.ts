@@ -195,3 +195,27 @@ Deno.test("without a usable journal directory every commit point goes to SQLite 
     db.close();
   }
 });
+
+Deno.test("a write SQLite refuses is reported at the next commit point, naming the database and the journal", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const db = openAgentDatabase(project.root);
+  try {
+    const store = new SessionStore(db, { writeBehind: true });
+    const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
+    // The session goes away behind the writer's back (another process removed it).
+    const other = openAgentDatabase(project.root);
+    other.prepare("DELETE FROM agent_sessions WHERE id = ?").run(session.id);
+    other.close();
+    store.append(session.id, { role: "user", content: "hello" });
+    store.checkpoint();
+    await store.settled();
+    assert.throws(() => store.checkpoint(), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "UNAVAILABLE");
+      assert.match(err.message, /^Cannot save the session to ".*loom\.db": .*FOREIGN KEY/);
+      assert.match(err.message, /the session journal ".*\.jsonl" keeps it/);
+      return true;
+    });
+  } finally {
+    db.close();
+  }
+});

@@ -2,6 +2,7 @@
 // at each commit point (one write), applied in one transaction once the event loop is free; or,
 // without a journal, applied at once. Also replays journals left behind by dead processes.
 import { clearImmediate, setImmediate } from "node:timers";
+import { isLoomError, LoomError } from "../core/mod.ts";
 import { transaction } from "../store/mod.ts";
 import type { DatabaseSync, StatementSync } from "../store/mod.ts";
 import { abandonedJournals, type Op, SessionJournal } from "./session_journal.ts";
@@ -166,7 +167,7 @@ export class SessionWriter {
         }
       });
     } catch (err) {
-      this.#failure = err;
+      this.#failure = applyError(this.#db, this.#journal, err);
       return;
     }
     this.#unapplied = [];
@@ -188,4 +189,18 @@ export class SessionWriter {
     this.#failure = undefined;
     throw failure;
   }
+}
+
+/** Why the session could not be saved, and that nothing is lost while the journal holds it. */
+function applyError(db: DatabaseSync, journal: SessionJournal | undefined, err: unknown): unknown {
+  if (isLoomError(err)) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  const kept = journal
+    ? `; nothing is lost: the session journal "${journal.path}" keeps it for the next start`
+    : "";
+  return new LoomError(
+    "UNAVAILABLE",
+    `Cannot save the session to "${db.location() ?? "the database"}": ${why}${kept}`,
+    { cause: err },
+  );
 }
