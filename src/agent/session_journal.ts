@@ -77,6 +77,10 @@ export class SessionJournal {
       let done = 0;
       while (done < bytes.length) done += this.#file.writeSync(bytes.subarray(done));
     } catch (cause) {
+      // No half record may stay in front of later ones: a replay stops at the first bad line.
+      try {
+        this.#file.truncateSync(this.#size);
+      } catch { /* the next open stops reading at the cut */ }
       throw journalError(this.path, cause);
     }
     this.#size += bytes.length;

@@ -66,16 +66,12 @@ export class SessionWriter {
    */
   checkpoint(): void {
     const ops = this.#queue.take();
-    if (ops.length > 0 && this.#journaling && !this.#journal) this.#openJournal();
     if (ops.length > 0) {
-      if (!this.#journaling) {
-        for (const op of ops) this.#unapplied.push(op);
-        this.#apply();
-      } else {
-        this.#lastSeq = this.#journal!.append(ops);
-        for (const op of ops) this.#unapplied.push(op);
-        this.#timer ??= setImmediate(this.#applyLater);
-      }
+      if (this.#journaling && !this.#journal) this.#openJournal();
+      const journaled = this.#append(ops);
+      for (const op of ops) this.#unapplied.push(op);
+      if (journaled) this.#timer ??= setImmediate(this.#applyLater);
+      else this.#apply();
     }
     this.#raise();
   }
@@ -110,7 +106,7 @@ export class SessionWriter {
   recover(): void {
     if (this.#journalDir === undefined) return;
     const journals = abandonedJournals(this.#journalDir);
-    for (const journal of journals) {
+    for (const [i, journal] of journals.entries()) {
       try {
         transaction(this.#db, () => {
           const row = this.#sql("SELECT applied FROM agent_journals WHERE id = ?")
@@ -127,7 +123,8 @@ export class SessionWriter {
         });
         journal.discard();
       } catch (err) {
-        journal.release();
+        // Left for the next open, this one and those not reached.
+        for (const left of journals.slice(i)) left.release();
         throw err;
       }
     }
@@ -142,6 +139,17 @@ export class SessionWriter {
       this.#journal = SessionJournal.create(this.#journalDir!);
     } catch {
       this.#journaling = false;
+    }
+  }
+
+  /** Appends to the journal; false without one, or when the write failed (SQLite at once then). */
+  #append(ops: Op[]): boolean {
+    if (!this.#journal) return false;
+    try {
+      this.#lastSeq = this.#journal.append(ops);
+      return true;
+    } catch {
+      return false;
     }
   }
 
