@@ -113,11 +113,7 @@ export class SessionWriter {
             .get(journal.id) as { applied: number } | undefined;
           for (const record of journal.records) {
             if (record.seq <= (row?.applied ?? 0)) continue;
-            for (const op of record.ops) {
-              try {
-                this.#run(op);
-              } catch { /* its session is gone, or it is there already */ }
-            }
+            for (const op of record.ops) this.#runUnlessRefused(op);
           }
           this.#sql("DELETE FROM agent_journals WHERE id = ?").run(journal.id);
         });
@@ -167,21 +163,44 @@ export class SessionWriter {
     if (this.#unapplied.length === 0 || !this.#db.isOpen) return;
     const ops = this.#unapplied;
     try {
-      transaction(this.#db, () => {
-        for (const op of ops) this.#run(op);
-        if (this.#journal) {
-          this.#sql("INSERT OR REPLACE INTO agent_journals (id, applied) VALUES (?, ?)")
-            .run(this.#journal.id, this.#lastSeq);
-        }
-      });
+      this.#applyAll(ops, (op) => this.#run(op));
     } catch (err) {
       this.#failure = applyError(this.#db, this.#journal, err);
-      return;
+      // A refusal (its session was deleted meanwhile) would recur at every retry and hold back
+      // everything after it: the rest goes in without it, and it is reported once. Anything
+      // else (busy, disk full) stays queued for the next commit point.
+      if (!isRefusal(err)) return;
+      try {
+        this.#applyAll(ops, (op) => this.#runUnlessRefused(op));
+      } catch (again) {
+        this.#failure = applyError(this.#db, this.#journal, again);
+        return;
+      }
     }
     this.#unapplied = [];
     try {
       this.#journal?.trim();
     } catch { /* a longer journal only makes a replay skip more records */ }
+  }
+
+  /** Runs `ops` and moves the journal's mark past them, in one transaction. */
+  #applyAll(ops: Op[], run: (op: Op) => void): void {
+    transaction(this.#db, () => {
+      for (const op of ops) run(op);
+      if (this.#journal) {
+        this.#sql("INSERT OR REPLACE INTO agent_journals (id, applied) VALUES (?, ?)")
+          .run(this.#journal.id, this.#lastSeq);
+      }
+    });
+  }
+
+  /** Runs `op`, skipping it when SQLite refuses it (its session is gone, or it is there already). */
+  #runUnlessRefused(op: Op): void {
+    try {
+      this.#run(op);
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+    }
   }
 
   #run([name, ...values]: Op): void {
@@ -199,16 +218,24 @@ export class SessionWriter {
   }
 }
 
-/** Why the session could not be saved, and that nothing is lost while the journal holds it. */
+/** Why the session could not be saved, and what became of the writes. */
 function applyError(db: DatabaseSync, journal: SessionJournal | undefined, err: unknown): unknown {
   if (isLoomError(err)) return err;
   const why = err instanceof Error ? err.message : String(err);
-  const kept = journal
+  const fate = isRefusal(err)
+    ? "; that write was left out (was its session removed by another process?)"
+    : journal
     ? `; nothing is lost: the session journal "${journal.path}" keeps it for the next start`
     : "";
   return new LoomError(
     "UNAVAILABLE",
-    `Cannot save the session to "${db.location() ?? "the database"}": ${why}${kept}`,
+    `Cannot save the session to "${db.location() ?? "the database"}": ${why}${fate}`,
     { cause: err },
   );
+}
+
+/** True for a constraint failure: the write can never go in as it is (SQLITE_CONSTRAINT). */
+function isRefusal(err: unknown): boolean {
+  const code = (err as { errcode?: unknown })?.errcode;
+  return typeof code === "number" && (code & 0xff) === 19;
 }
