@@ -226,3 +226,88 @@ Deno.test("a write SQLite refuses is reported once at the next commit point and 
     db.close();
   }
 });
+
+Deno.test("a replayed journal whose file cannot be deleted is never applied twice", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const id = await killAfterJournal(project, "fresh");
+  // Fault injection: the delete after a replay fails, as in a directory that refuses it.
+  const remove = Deno.removeSync;
+  Deno.removeSync = (path: string | URL, options?: Deno.RemoveOptions) => {
+    if (String(path).endsWith(".jsonl")) throw new Deno.errors.PermissionDenied("simulated");
+    remove(path, options);
+  };
+  try {
+    for (let open = 0; open < 3; open++) {
+      const db = openAgentDatabase(project.root);
+      try {
+        const store = new SessionStore(db);
+        assert.equal(store.costs(id).total.calls, 1, `open ${open + 1} charges the call once`);
+      } finally {
+        db.close();
+      }
+    }
+    assert.equal(journals(project.root).length, 1, "the file stayed");
+  } finally {
+    Deno.removeSync = remove;
+  }
+  const db = openAgentDatabase(project.root);
+  try {
+    assert.equal(new SessionStore(db).costs(id).total.calls, 1);
+    assert.deepEqual(journals(project.root), [], "deleted once it can be");
+    assert.deepEqual(db.prepare("SELECT * FROM agent_journals").all(), []);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("a store closed after its database keeps the journal for the next open", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const db = openAgentDatabase(project.root);
+  const store = new SessionStore(db, { writeBehind: true });
+  const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
+  store.append(session.id, { role: "user", content: "journaled only" });
+  store.checkpoint();
+  db.close();
+  store.close();
+  assert.equal(journals(project.root).length, 1);
+  const reopened = openAgentDatabase(project.root);
+  try {
+    const live = new SessionStore(reopened).live(session.id);
+    assert.deepEqual(live.map((m) => m.message.content), ["journaled only"]);
+  } finally {
+    reopened.close();
+  }
+});
+
+Deno.test("writes whose journal append failed, and that SQLite could not take either, go into the next record", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const db = openAgentDatabase(project.root);
+  const store = new SessionStore(db, { writeBehind: true });
+  const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
+  store.append(session.id, { role: "user", content: "first" });
+  store.checkpoint(); // the journal exists from here
+  await store.settled();
+  db.close(); // SQLite takes nothing more
+  // Fault injection: the next journal write fails once, as on a full disk.
+  const write = Deno.FsFile.prototype.writeSync;
+  Deno.FsFile.prototype.writeSync = function () {
+    Deno.FsFile.prototype.writeSync = write;
+    throw new Deno.errors.Interrupted("simulated: no space left on device");
+  };
+  try {
+    store.append(session.id, { role: "assistant", content: [{ type: "text", text: "second" }] });
+    store.checkpoint();
+  } finally {
+    Deno.FsFile.prototype.writeSync = write;
+  }
+  store.append(session.id, { role: "user", content: "third" });
+  store.checkpoint();
+  store.close();
+  const reopened = openAgentDatabase(project.root);
+  try {
+    const live = new SessionStore(reopened).live(session.id);
+    assert.deepEqual(live.map((m) => m.seq), [1, 2, 3]);
+  } finally {
+    reopened.close();
+  }
+});

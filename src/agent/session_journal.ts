@@ -32,6 +32,12 @@ export class SessionJournal {
   readonly path: string;
   #file: Deno.FsFile;
   #seq = 0;
+  /**
+   * Set when a failed write could not be cut off: records appended after the half one would be
+   * hidden from a replay, so nothing more may be appended (the file stays, locked, for its
+   * earlier records).
+   */
+  broken = false;
   #size = 0;
   /** Reused for each record's bytes. */
   #buffer = new Uint8Array(16 * 1024);
@@ -80,7 +86,9 @@ export class SessionJournal {
       // No half record may stay in front of later ones: a replay stops at the first bad line.
       try {
         this.#file.truncateSync(this.#size);
-      } catch { /* the next open stops reading at the cut */ }
+      } catch {
+        this.broken = true;
+      }
       throw journalError(this.path, cause);
     }
     this.#size += bytes.length;
@@ -113,9 +121,9 @@ export class SessionJournal {
 export interface AbandonedJournal {
   id: string;
   records: JournalRecord[];
-  /** Deletes the file and releases it. */
-  discard(): void;
-  /** Releases it untouched (to try again later). */
+  /** Deletes the file and releases it; false when the file could not be deleted. */
+  discard(): boolean;
+  /** Releases it untouched (to try again later). Both may be called more than once. */
   release(): void;
 }
 
@@ -124,7 +132,6 @@ export interface AbandonedJournal {
  * none; an unreadable one is an error.
  */
 export function abandonedJournals(dir: string): AbandonedJournal[] {
-  const found: AbandonedJournal[] = [];
   let entries: Deno.DirEntry[];
   try {
     entries = [...Deno.readDirSync(dir)];
@@ -134,45 +141,67 @@ export function abandonedJournals(dir: string): AbandonedJournal[] {
     }
     throw journalError(dir, cause);
   }
-  for (const entry of entries) {
-    if (entry.isFile && entry.name.startsWith(".") && entry.name.endsWith(TEMP)) {
-      removeUnlocked(`${dir}/${entry.name}`);
-      continue;
+  const found: AbandonedJournal[] = [];
+  try {
+    for (const entry of entries) {
+      if (!entry.isFile) continue;
+      const path = `${dir}/${entry.name}`;
+      if (entry.name.startsWith(".") && entry.name.endsWith(TEMP)) removeUnlocked(path);
+      else if (entry.name.endsWith(SUFFIX)) {
+        const journal = takeJournal(path, entry.name.slice(0, -SUFFIX.length));
+        if (journal) found.push(journal);
+      }
     }
-    if (!entry.isFile || !entry.name.endsWith(SUFFIX)) continue;
-    const path = `${dir}/${entry.name}`;
-    let file: Deno.FsFile;
-    try {
-      file = Deno.openSync(path, { read: true, write: true });
-    } catch (cause) {
-      if (cause instanceof Deno.errors.NotFound) continue;
-      throw journalError(path, cause);
-    }
-    if (!tryLock(file)) {
-      file.close();
-      continue;
-    }
-    let text: string;
-    try {
-      text = Deno.readTextFileSync(path);
-    } catch (cause) {
-      file.close();
-      throw journalError(path, cause);
-    }
-    found.push({
-      id: entry.name.slice(0, -SUFFIX.length),
-      records: parseJournal(text),
-      discard() {
-        try {
-          Deno.removeSync(path);
-        } finally {
-          file.close();
-        }
-      },
-      release: () => file.close(),
-    });
+  } catch (err) {
+    for (const journal of found) journal.release();
+    throw err;
   }
   return found;
+}
+
+/** Locks and reads one journal; undefined when its writer holds it or has just removed it. */
+function takeJournal(path: string, id: string): AbandonedJournal | undefined {
+  let file: Deno.FsFile;
+  try {
+    // Read-only is enough for flock, and works on a file system mounted read-only.
+    file = Deno.openSync(path, { read: true });
+  } catch (cause) {
+    if (cause instanceof Deno.errors.NotFound) return undefined;
+    throw journalError(path, cause);
+  }
+  let text: string;
+  try {
+    if (!tryLock(file)) {
+      file.close();
+      return undefined;
+    }
+    text = Deno.readTextFileSync(path);
+  } catch (cause) {
+    file.close();
+    // Its writer closed cleanly between our open and our lock: the file is gone with it.
+    if (cause instanceof Deno.errors.NotFound) return undefined;
+    throw journalError(path, cause);
+  }
+  let open = true;
+  const release = () => {
+    if (open) file.close();
+    open = false;
+  };
+  return {
+    id,
+    records: parseJournal(text),
+    discard() {
+      try {
+        Deno.removeSync(path);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        release();
+      }
+    },
+    release,
+  };
 }
 
 /** Deletes a journal that never got its name (its writer died creating it), unless still held. */

@@ -35,6 +35,8 @@ export class SessionWriter {
   #queue = new WriteQueue();
   /** Journaled (or, without a journal, taken) but not yet in SQLite, oldest first. */
   #unapplied: Op[] = [];
+  /** Writes whose journal append failed and that SQLite has not had yet either, oldest first. */
+  #unjournaled: Op[] = [];
   /** The journal record the last of `#unapplied` is in. */
   #lastSeq = 0;
   /** The pending apply: an immediate runs once the event loop has polled for I/O. */
@@ -66,12 +68,18 @@ export class SessionWriter {
    */
   checkpoint(): void {
     const ops = this.#queue.take();
-    if (ops.length > 0) {
-      if (this.#journaling && !this.#journal) this.#openJournal();
-      const journaled = this.#append(ops);
+    if (ops.length > 0 || this.#unjournaled.length > 0) {
       for (const op of ops) this.#unapplied.push(op);
-      if (journaled) this.#timer ??= setImmediate(this.#applyLater);
-      else this.#apply();
+      if (this.#journaling && !this.#journal) this.#openJournal();
+      // Writes a failed append left out go first, unless SQLite has had them since.
+      const record = this.#unjournaled.length > 0 ? this.#unjournaled.concat(ops) : ops;
+      if (this.#append(record)) {
+        this.#unjournaled = [];
+        this.#timer ??= setImmediate(this.#applyLater);
+      } else {
+        if (this.#journal) this.#unjournaled = record;
+        this.#apply();
+      }
     }
     this.#raise();
   }
@@ -90,13 +98,21 @@ export class SessionWriter {
     return new Promise((resolve) => setImmediate(resolve));
   }
 
-  /** Applies what is pending and deletes the journal (when all of it is in SQLite). */
+  /**
+   * Applies what is pending and deletes the journal, once all of it is in SQLite; with the
+   * database already closed the journal stays, released, for the next open to replay.
+   */
   close(): void {
     this.flush();
-    if (!this.#journal) return;
-    this.#journal.close(true);
-    this.#sql("DELETE FROM agent_journals WHERE id = ?").run(this.#journal.id);
+    const journal = this.#journal;
+    if (!journal) return;
     this.#journal = undefined;
+    if (this.#unapplied.length > 0 || this.#unjournaled.length > 0) {
+      journal.close(false);
+      return;
+    }
+    journal.close(true);
+    this.#sql("DELETE FROM agent_journals WHERE id = ?").run(journal.id);
   }
 
   /**
@@ -106,23 +122,29 @@ export class SessionWriter {
   recover(): void {
     if (this.#journalDir === undefined) return;
     const journals = abandonedJournals(this.#journalDir);
-    for (const [i, journal] of journals.entries()) {
-      try {
+    try {
+      for (const journal of journals) {
         transaction(this.#db, () => {
           const row = this.#sql("SELECT applied FROM agent_journals WHERE id = ?")
             .get(journal.id) as { applied: number } | undefined;
+          let last = row?.applied ?? 0;
           for (const record of journal.records) {
-            if (record.seq <= (row?.applied ?? 0)) continue;
+            if (record.seq <= last) continue;
             for (const op of record.ops) this.#runUnlessRefused(op);
+            last = record.seq;
           }
-          this.#sql("DELETE FROM agent_journals WHERE id = ?").run(journal.id);
+          // Marked as all applied with the writes: if the file outlives this (a kill before it
+          // is deleted, a directory that refuses the delete), the next open applies nothing twice.
+          this.#sql("INSERT OR REPLACE INTO agent_journals (id, applied) VALUES (?, ?)")
+            .run(journal.id, last);
         });
-        journal.discard();
-      } catch (err) {
-        // Left for the next open, this one and those not reached.
-        for (const left of journals.slice(i)) left.release();
-        throw err;
+        if (journal.discard()) {
+          this.#sql("DELETE FROM agent_journals WHERE id = ?").run(journal.id);
+        }
       }
+    } finally {
+      // Those not reached are left for the next open.
+      for (const journal of journals) journal.release();
     }
   }
 
@@ -140,7 +162,7 @@ export class SessionWriter {
 
   /** Appends to the journal; false without one, or when the write failed (SQLite at once then). */
   #append(ops: Op[]): boolean {
-    if (!this.#journal) return false;
+    if (!this.#journal || this.#journal.broken) return false;
     try {
       this.#lastSeq = this.#journal.append(ops);
       return true;
@@ -178,6 +200,7 @@ export class SessionWriter {
       }
     }
     this.#unapplied = [];
+    this.#unjournaled = [];
     try {
       this.#journal?.trim();
     } catch { /* a longer journal only makes a replay skip more records */ }
