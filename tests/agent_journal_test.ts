@@ -55,10 +55,16 @@ Deno.test("writes journaled by a process killed before they reached SQLite are r
   // A journal whose writer died between creating and naming it holds nothing yet: removed.
   const stale = `${project.root}/.loom/loom.db.journal.d/.0000.tmp`;
   Deno.writeTextFileSync(stale, "");
+  const hourAgo = new Date(Date.now() - 3600_000);
+  Deno.utimeSync(stale, hourAgo, hourAgo);
+  // One just made belongs to a writer about to lock it.
+  const fresh = `${project.root}/.loom/loom.db.journal.d/.0001.tmp`;
+  Deno.writeTextFileSync(fresh, "");
   const db = openAgentDatabase(project.root);
   try {
     const store = new SessionStore(db);
     assert.throws(() => Deno.statSync(stale), Deno.errors.NotFound);
+    assert.ok(Deno.statSync(fresh).isFile);
     assert.deepEqual(store.live(id).map((m) => m.message.content), ["journaled, never applied"]);
     assert.deepEqual(store.toolCalls(id).map((c) => [c.name, c.output]), [["shell", null]]);
     assert.equal(store.costs(id).total.calls, 1);

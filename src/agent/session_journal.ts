@@ -24,6 +24,7 @@ export interface JournalRecord {
 
 const SUFFIX = ".jsonl";
 const TEMP = ".tmp";
+const STALE_TEMP_MS = 60_000;
 const utf8 = new TextEncoder();
 
 /** The journal one session store appends to. */
@@ -204,16 +205,20 @@ function takeJournal(path: string, id: string): AbandonedJournal | undefined {
   };
 }
 
-/** Deletes a journal that never got its name (its writer died creating it), unless still held. */
+/**
+ * Deletes a journal that never got its name (its writer died creating it). Only an old one: a
+ * writer holds its new file unlocked for the moment between creating and locking it.
+ */
 function removeUnlocked(path: string): void {
   let file: Deno.FsFile;
   try {
-    file = Deno.openSync(path, { read: true, write: true });
+    file = Deno.openSync(path, { read: true });
   } catch {
     return;
   }
   try {
-    if (tryLock(file)) Deno.removeSync(path);
+    const made = file.statSync().mtime?.getTime() ?? 0;
+    if (Date.now() - made > STALE_TEMP_MS && tryLock(file)) Deno.removeSync(path);
   } catch {
     /* another store removed it first */
   } finally {
