@@ -140,7 +140,7 @@ export function abandonedJournals(dir: string): AbandonedJournal[] {
     if (cause instanceof Deno.errors.NotFound || cause instanceof Deno.errors.NotADirectory) {
       return [];
     }
-    throw journalError(dir, cause);
+    throw journalError(dir, cause, "read");
   }
   const found: AbandonedJournal[] = [];
   try {
@@ -168,7 +168,7 @@ function takeJournal(path: string, id: string): AbandonedJournal | undefined {
     file = Deno.openSync(path, { read: true });
   } catch (cause) {
     if (cause instanceof Deno.errors.NotFound) return undefined;
-    throw journalError(path, cause);
+    throw journalError(path, cause, "read");
   }
   let text: string;
   try {
@@ -181,7 +181,7 @@ function takeJournal(path: string, id: string): AbandonedJournal | undefined {
     file.close();
     // Its writer closed cleanly between our open and our lock: the file is gone with it.
     if (cause instanceof Deno.errors.NotFound) return undefined;
-    throw journalError(path, cause);
+    throw journalError(path, cause, "read");
   }
   let open = true;
   const release = () => {
@@ -250,11 +250,13 @@ export function parseJournal(text: string): JournalRecord[] {
   return records;
 }
 
-function journalError(path: string, cause: unknown): LoomError {
+function journalError(path: string, cause: unknown, verb = "write"): LoomError {
   const why = cause instanceof Error ? cause.message : String(cause);
   return new LoomError(
     "UNAVAILABLE",
-    `Cannot write the session journal "${path}": ${why}; make the directory writable or set LOOM_DB_PATH`,
+    `Cannot ${verb} the session journal "${path}": ${why}; make the directory ${
+      verb === "write" ? "writable" : "readable"
+    } or set LOOM_DB_PATH`,
     { cause },
   );
 }

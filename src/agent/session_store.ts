@@ -38,11 +38,6 @@ export interface SessionStoreOptions {
    * Appends then leave `updated_at` to explicit `touch` calls (the agent touches as a run begins).
    */
   writeBehind?: boolean;
-  /**
-   * Where the session journal lives (default: beside the database file, `<file>.journal.d`);
-   * null for none. Journals left there by dead processes are replayed when the store opens.
-   */
-  journalDir?: string | null;
 }
 
 /** The session tables of one open database. */
@@ -61,12 +56,10 @@ export class SessionStore {
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.#newId = options.newId ?? (() => crypto.randomUUID());
     this.#writeBehind = options.writeBehind ?? false;
+    // Journals live beside the database file; those left there by dead processes are replayed now.
     const location = db.location();
-    const journalDir = options.journalDir === undefined
-      ? (location ? `${location}.journal.d` : undefined)
-      : options.journalDir ?? undefined;
     this.#writer = new SessionWriter(db, (text) => this.#sql(text), {
-      dir: journalDir,
+      dir: location ? `${location}.journal.d` : undefined,
       journal: this.#writeBehind,
     });
     this.#writer.recover();

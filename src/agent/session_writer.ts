@@ -112,7 +112,7 @@ export class SessionWriter {
       return;
     }
     journal.close(true);
-    this.#sql("DELETE FROM agent_journals WHERE id = ?").run(journal.id);
+    this.#forget(journal.id);
   }
 
   /**
@@ -135,12 +135,9 @@ export class SessionWriter {
           }
           // Marked as all applied with the writes: if the file outlives this (a kill before it
           // is deleted, a directory that refuses the delete), the next open applies nothing twice.
-          this.#sql("INSERT OR REPLACE INTO agent_journals (id, applied) VALUES (?, ?)")
-            .run(journal.id, last);
+          this.#markApplied(journal.id, last);
         });
-        if (journal.discard()) {
-          this.#sql("DELETE FROM agent_journals WHERE id = ?").run(journal.id);
-        }
+        if (journal.discard()) this.#forget(journal.id);
       }
     } finally {
       // Those not reached are left for the next open.
@@ -210,11 +207,18 @@ export class SessionWriter {
   #applyAll(ops: Op[], run: (op: Op) => void): void {
     transaction(this.#db, () => {
       for (const op of ops) run(op);
-      if (this.#journal) {
-        this.#sql("INSERT OR REPLACE INTO agent_journals (id, applied) VALUES (?, ?)")
-          .run(this.#journal.id, this.#lastSeq);
-      }
+      if (this.#journal) this.#markApplied(this.#journal.id, this.#lastSeq);
     });
+  }
+
+  /** Records that a journal's records up to `seq` are in SQLite (inside the applying transaction). */
+  #markApplied(id: string, seq: number): void {
+    this.#sql("INSERT OR REPLACE INTO agent_journals (id, applied) VALUES (?, ?)").run(id, seq);
+  }
+
+  /** Drops the mark of a journal whose file is gone. */
+  #forget(id: string): void {
+    this.#sql("DELETE FROM agent_journals WHERE id = ?").run(id);
   }
 
   /** Runs `op`, skipping it when SQLite refuses it (its session is gone, or it is there already). */

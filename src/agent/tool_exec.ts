@@ -75,9 +75,9 @@ function readOnlyByTool(call: PendingCall, host: ToolHost): boolean {
  * permission request of this very call says it does not mutate.
  */
 export async function isReadOnlyCall(call: PendingCall, host: ToolHost): Promise<boolean> {
+  if (readOnlyByTool(call, host)) return true;
   const tool = host.tools.get(call.name);
   if (!tool || call.badArgs !== undefined) return false;
-  if (tool.annotations.readOnlyHint === true) return true;
   const parsed = tool.input.safeParse(call.input);
   if (!parsed.success) return false;
   try {
