@@ -1,6 +1,7 @@
 // Agent benchmark: a scripted 100-turn session on a small repo, the fake provider answering at
 // once and reporting usage as Anthropic would. Reports Loom's own overhead per turn (all but
-// model and tool time; request serialisation counted in), tokens sent per turn, and the share of
+// model and tool time, where model time is time inside the provider's SDK; request serialisation
+// and the handling of each streamed event are Loom's), tokens sent per turn, and the share of
 // input tokens read from the prompt cache after turn 2.
 // Before each wait (model call, tool, end of the run) the agent reaches a commit point: one append
 // to its session journal, timed here; the SQLite transaction that applies it runs once the event
@@ -8,6 +9,8 @@
 // Run: NO_COLOR=1 deno run --allow-all tests/bench/agent_bench.ts [--turns 100]
 import type { AgentEvent } from "../../src/agent/mod.ts";
 import type { LanguageModel, ModelRequest, StreamPart } from "../../src/core/mod.ts";
+import Anthropic from "@anthropic-ai/sdk";
+import { Stream } from "@anthropic-ai/sdk/core/streaming";
 import { drain, openTestAgent } from "../_lib/agent.ts";
 import { type FakeLlm, reply, startFakeLlm } from "../_lib/fake_llm.ts";
 import type { ServedRequest } from "./_agent_fake_worker.ts";
@@ -16,40 +19,57 @@ const turns = Number(Deno.args[Deno.args.indexOf("--turns") + 1]) || 100;
 const FILES = 12;
 
 /**
- * Times what the model takes (SDK, HTTP, the fake) apart from building the request. The adapter
- * serialises the whole request body to UTF-8 JSON bytes synchronously inside `stream()`, and the
- * SDK sends those bytes as they are (no JSON.stringify or encoding of its own), so serialisation
- * is Loom's overhead: it stays in the overhead and is also reported on its own as `serialiseMs`.
+ * Model time is time inside the provider's SDK: from handing it the ready request (`post`) until
+ * it has the response headers, and each wait on the SDK's event stream (HTTP, its SSE parsing and
+ * the fake). Everything Loom does around the SDK is overhead: building the request body, turning
+ * events into parts, retries and idle timeouts, the loop, the session, tool dispatch. The hooks
+ * wrap the SDK's own classes, so no Loom code runs inside the timed spans.
  */
-function timed(
-  model: LanguageModel,
-  clock: { modelMs: number; serialiseMs: number },
-): LanguageModel {
+function timeSdk(clock: { modelMs: number }): void {
+  const client = Anthropic.prototype as unknown as { post(...args: unknown[]): Promise<unknown> };
+  const post = client.post;
+  client.post = function (this: unknown, ...args: unknown[]) {
+    const t0 = performance.now();
+    return post.apply(this, args).then((stream) => {
+      clock.modelMs += performance.now() - t0;
+      return stream;
+    });
+  };
+  type Iterate = () => AsyncIterator<unknown>;
+  const stream = Stream.prototype as unknown as { [Symbol.asyncIterator]: Iterate };
+  const iterate = stream[Symbol.asyncIterator];
+  stream[Symbol.asyncIterator] = function (this: unknown) {
+    const inner = iterate.call(this);
+    // A plain function around the promise, not an async one: an extra async frame per event
+    // would be the benchmark's work counted as Loom's.
+    return {
+      next() {
+        const t0 = performance.now();
+        return inner.next().then((event) => {
+          clock.modelMs += performance.now() - t0;
+          return event;
+        }, (err) => {
+          clock.modelMs += performance.now() - t0;
+          throw err;
+        });
+      },
+      return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true, value }),
+    };
+  };
+}
+
+/**
+ * Times request serialisation on its own: the adapter serialises the whole request body to UTF-8
+ * JSON bytes synchronously inside `stream()`, and the SDK sends those bytes as they are.
+ */
+function timed(model: LanguageModel, clock: { serialiseMs: number }): LanguageModel {
   return {
     ...model,
     stream(request: ModelRequest, options?: { signal?: AbortSignal }): AsyncIterable<StreamPart> {
       const s0 = performance.now();
-      const inner = model.stream(request, options)[Symbol.asyncIterator]();
+      const parts = model.stream(request, options);
       clock.serialiseMs += performance.now() - s0;
-      // A plain function around the promise, not an async one: the timing layer is the
-      // benchmark's, and an extra async frame per part would be counted as Loom's overhead.
-      const stop = (t0: number) => () => {
-        clock.modelMs += performance.now() - t0;
-      };
-      return {
-        [Symbol.asyncIterator]: () => ({
-          next() {
-            const done = stop(performance.now());
-            return inner.next().then((part) => {
-              done();
-              return part;
-            }, (err) => {
-              done();
-              throw err;
-            });
-          },
-        }),
-      };
+      return parts;
     },
   };
 }
@@ -68,6 +88,7 @@ const inline = Deno.args[Deno.args.indexOf("--fake") + 1] === "inline";
 const fake = inline ? await inlineFake() : await workerFake();
 await using t = await openTestAgent({ env: () => fake.env } as FakeLlm, { files });
 const clock = { modelMs: 0, serialiseMs: 0, commitMs: 0, applyMs: 0 };
+timeSdk(clock);
 const agent = await t.reopen({ model: timed(t.model("anthropic:claude-sonnet-4-6"), clock) });
 // The commit points before each wait on the outside world (appends to the session journal),
 // timed on the store itself.
@@ -106,7 +127,7 @@ for (let turn = 1; turn <= turns; turn++) {
   const events: AgentEvent[] = await drain(agent.run(`Turn ${turn}: what is in the next file?`));
   const wall = performance.now() - t0;
   const toolMs = events.reduce((s, e) => s + (e.type === "tool-end" ? e.durationMs : 0), 0);
-  // The title call (turn 1) is model time too; it is not on the timed model, so leave turn 1 out.
+  // Turn 1 also generates the session's title on another model: medians leave it out.
   const modelMs = clock.modelMs - before.modelMs;
   const serialiseMs = clock.serialiseMs - before.serialiseMs;
   const commitMs = clock.commitMs - before.commitMs;
