@@ -62,32 +62,27 @@ export async function* streamWithRetries<E>(
       const onAbort = () => ctl.abort(signal?.reason);
       signal?.addEventListener("abort", onAbort, { once: true });
       let timedOut = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const disarm = () => clearTimeout(timer);
-      const arm = () => {
-        disarm();
-        timer = setTimeout(() => {
-          timedOut = true;
-          ctl.abort();
-        }, policy.idleTimeoutMs ?? 120_000);
-      };
+      const idle = idleWatch(policy.idleTimeoutMs ?? 120_000, () => {
+        timedOut = true;
+        ctl.abort();
+      });
       let emitted = false;
       let settled = false;
       let fault: Fault;
       try {
         if (signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
         const converter = attempt.converter();
-        arm();
+        idle.wait();
         const events = await attempt.open(ctl.signal);
         for await (const event of events) {
-          disarm();
+          idle.hold();
           for (const part of converter.push(event)) {
             if (OUTPUT.has(part.type)) emitted = true;
             yield part;
           }
-          arm();
+          idle.wait();
         }
-        disarm();
+        idle.stop();
         if (signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
         if (timedOut) throw new FaultError({ kind: "timeout", message: "" });
         const tail = converter.end();
@@ -104,7 +99,7 @@ export async function* streamWithRetries<E>(
           ? err.fault
           : attempt.toFault(err);
       } finally {
-        disarm();
+        idle.stop();
         signal?.removeEventListener("abort", onAbort);
         if (!settled) ctl.abort();
       }
@@ -141,6 +136,41 @@ export async function* streamWithRetries<E>(
   } finally {
     attempt.settled?.();
   }
+}
+
+/**
+ * Calls `onIdle` once the provider has been waited on for `ms` in a row. Time the caller holds a
+ * part (between `hold` and `wait`) does not count. One timer for the whole attempt, re-armed only
+ * when it fires early: setting a timer per streamed event costs more than the event's handling.
+ */
+function idleWatch(ms: number, onIdle: () => void) {
+  let since = Date.now();
+  let holding = true;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    timer = undefined;
+    if (stopped) return;
+    const waited = holding ? 0 : Date.now() - since;
+    if (waited >= ms) onIdle();
+    else timer = setTimeout(check, ms - waited);
+  };
+  return {
+    /** Waiting on the provider from now on. */
+    wait() {
+      since = Date.now();
+      holding = false;
+      timer ??= setTimeout(check, ms);
+    },
+    /** The caller has a part; the provider is not being waited on. */
+    hold() {
+      holding = true;
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** The delay before attempt `n + 1`: the provider's `retry-after` when given, else exponential with jitter. */

@@ -157,6 +157,42 @@ for (const [api, id] of APIS) {
     assert.match(retry?.type === "retry" ? retry.reason : "", /stopped answering/);
   });
 
+  Deno.test(`${api}: a provider that goes quiet mid-answer times out, not retried`, async () => {
+    const answer = reply.text("partial answer here", { chunks: 3 });
+    await using llm = await startFakeLlm({ replies: [reply.cut(answer, 4, "stall")] });
+    const { policy, slept } = recordingPolicy({ idleTimeoutMs: 150 });
+    const parts = await collect(createModel(id, { env: llm.env(), retry: policy }), ASK);
+    assert.ok(textOf(parts).length > 0);
+    assert.deepEqual(slept, []);
+    assert.match(errorOf(parts).message, /stopped answering/);
+    assert.equal(llm.requests.length, 1);
+  });
+
+  Deno.test(`${api}: a slow but steady stream outlasts the idle timeout`, async () => {
+    // Events 40 ms apart for well over the 300 ms idle limit: only silence counts.
+    const slow = reply.text("one two three four five six seven eight", { chunks: 12, gapMs: 40 });
+    await using llm = await startFakeLlm({ replies: [slow] });
+    const { policy } = recordingPolicy({ idleTimeoutMs: 300 });
+    const started = performance.now();
+    const parts = await collect(createModel(id, { env: llm.env(), retry: policy }), ASK);
+    assert.ok(performance.now() - started > 300, "the stream should last longer than the limit");
+    assert.equal(textOf(parts), "one two three four five six seven eight");
+    assert.deepEqual(parts.filter((p) => p.type === "retry" || p.type === "error"), []);
+  });
+
+  Deno.test(`${api}: time the reader spends on a part is not the provider's silence`, async () => {
+    await using llm = await startFakeLlm({ replies: [reply.text("held and then finished")] });
+    const { policy } = recordingPolicy({ idleTimeoutMs: 100 });
+    const parts: StreamPart[] = [];
+    for await (const part of createModel(id, { env: llm.env(), retry: policy }).stream(ASK)) {
+      // The reader is slow on its first part, for longer than the idle limit.
+      if (parts.length === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+      parts.push(part);
+    }
+    assert.equal(textOf(parts), "held and then finished");
+    assert.deepEqual(parts.filter((p) => p.type === "retry" || p.type === "error"), []);
+  });
+
   Deno.test(`${api}: aborting mid-stream ends with CANCELLED and sends nothing more`, async () => {
     await using llm = await startFakeLlm({ replies: [reply.stall(), reply.text("unused")] });
     const controller = new AbortController();

@@ -95,9 +95,12 @@ export function startFakeLlm(
     const frames = render(recorded, message);
     switch (script.kind) {
       case "message":
-        return stream(frames);
+        return stream(frames, { gapMs: message.gapMs });
       case "cut":
-        return stream(frames.slice(0, script.after), { reset: script.mode === "reset" });
+        return stream(frames.slice(0, script.after), {
+          reset: script.mode === "reset",
+          stall: script.mode === "stall",
+        });
       case "stream-error": {
         const frame = api === "anthropic" ? anthropicErrorFrame : openaiErrorFrame;
         return stream([...frames.slice(0, script.after), frame(script.type, script.message)]);
@@ -130,13 +133,19 @@ export function startFakeLlm(
     });
   }
 
-  function stream(frames: string[], how: { stall?: boolean; reset?: boolean } = {}): Response {
+  function stream(
+    frames: string[],
+    how: { stall?: boolean; reset?: boolean; gapMs?: number } = {},
+  ): Response {
     let controller: ReadableStreamDefaultController<Uint8Array>;
     let next = 0;
     // One frame per pull, so a reset comes after the frames before it were written out.
     const body = new ReadableStream<Uint8Array>({
-      pull(c) {
+      async pull(c) {
         controller = c;
+        if (how.gapMs && next > 0 && next < frames.length) {
+          await new Promise((resolve) => setTimeout(resolve, how.gapMs));
+        }
         if (next < frames.length) c.enqueue(encoder.encode(frames[next++]));
         else if (how.reset) {
           c.error(new Deno.errors.ConnectionReset("fake LLM: simulated connection reset"));

@@ -16,6 +16,8 @@ export interface FakeMessage {
   chunks?: number;
   stop?: "end_turn" | "tool_use" | "max_tokens";
   outputTokens?: number;
+  /** A slow provider: this long between one event and the next. */
+  gapMs?: number;
 }
 
 /** Every scripted reply: a turn, or one of the faults providers really produce. */
@@ -29,7 +31,7 @@ export type FakeReply =
     headers?: Record<string, string>;
   }
   | { kind: "stream-error"; type: string; message: string; after: number }
-  | { kind: "cut"; reply: FakeMessage; after: number; mode: "close" | "reset" }
+  | { kind: "cut"; reply: FakeMessage; after: number; mode: "close" | "reset" | "stall" }
   | { kind: "malformed"; after: number }
   | { kind: "stall" }
   | { kind: "raw"; body: string };
@@ -37,7 +39,10 @@ export type FakeReply =
 /** Builders for scripted replies. */
 export const reply = {
   /** A plain text answer. */
-  text: (text: string, options: { chunks?: number; outputTokens?: number } = {}): FakeMessage => ({
+  text: (
+    text: string,
+    options: { chunks?: number; outputTokens?: number; gapMs?: number } = {},
+  ): FakeMessage => ({
     kind: "message",
     text,
     ...options,
@@ -98,8 +103,15 @@ export const reply = {
         : "api_error"),
     message,
   }),
-  /** The reply's stream stops after `after` events: closed cleanly, or the connection reset. */
-  cut: (inner: FakeMessage, after: number, mode: "close" | "reset" = "close"): FakeReply => ({
+  /**
+   * The reply's stream stops after `after` events: closed cleanly, the connection reset, or kept
+   * open in silence until the client gives up.
+   */
+  cut: (
+    inner: FakeMessage,
+    after: number,
+    mode: "close" | "reset" | "stall" = "close",
+  ): FakeReply => ({
     kind: "cut",
     reply: inner,
     after,
