@@ -1,6 +1,8 @@
 // The session journal: what a killed process journaled reaches SQLite when the database is next
 // opened, exactly once; a live writer's journal is never taken for an abandoned one.
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { setImmediate } from "node:timers";
 import { openAgentDatabase, SessionStore } from "../src/agent/mod.ts";
 import { createTempProject, type TempProject } from "./_lib/project.ts";
 
@@ -175,6 +177,75 @@ Deno.test("a commit point reaches SQLite once the event loop is free, and reads 
     store.append(session.id, { role: "user", content: "again" });
     assert.equal(store.live(session.id).length, 2, "a read applies what is queued first");
     assert.equal(count(), 2);
+    store.close();
+  } finally {
+    reader.close();
+    db.close();
+  }
+});
+
+Deno.test("a commit point before a wait that changes nothing is journaled and applied once the wait has begun", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const db = openAgentDatabase(project.root);
+  const reader = openAgentDatabase(project.root);
+  try {
+    const store = new SessionStore(db, { writeBehind: true });
+    const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
+    const count = () =>
+      (reader.prepare("SELECT count(*) AS n FROM agent_messages").get() as { n: number }).n;
+    const dir = `${project.root}/.loom/loom.db.journal.d`;
+    const journaled = () =>
+      (existsSync(dir) ? journals(project.root) : []).map((name) =>
+        Deno.readTextFileSync(`${project.root}/.loom/loom.db.journal.d/${name}`)
+      ).join("");
+    store.append(session.id, { role: "user", content: "hello" });
+    store.checkpointSoon();
+    // The caller starts its wait here (sends its request): nothing is written before that.
+    assert.equal(count(), 0);
+    assert.doesNotMatch(journaled(), /hello/);
+    // The first thing the event loop does once the wait has begun.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.match(journaled(), /hello/);
+    assert.equal(count(), 1);
+    // A commit point with nothing queued arms nothing.
+    store.checkpointSoon();
+    await store.settled();
+    assert.equal(count(), 1);
+    // One that must be on disk first still is, and takes along what was queued for later.
+    store.append(session.id, { role: "user", content: "queued" });
+    store.checkpointSoon();
+    store.append(session.id, { role: "user", content: "ahead" });
+    store.checkpoint();
+    assert.match(journaled(), /queued[^]*ahead/);
+    await store.settled();
+    assert.equal(count(), 3);
+    store.close();
+  } finally {
+    reader.close();
+    db.close();
+  }
+});
+
+Deno.test("a wait that ends before the event loop turns still has the writes before it journaled before it is acted on", async () => {
+  await using project = await createTempProject({}, { git: true });
+  const db = openAgentDatabase(project.root);
+  const reader = openAgentDatabase(project.root);
+  try {
+    const store = new SessionStore(db, { writeBehind: true });
+    const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
+    store.append(session.id, { role: "user", content: "before the wait" });
+    store.checkpointSoon();
+    // A tool that answered without giving the event loop a turn.
+    store.waited();
+    const dir = `${project.root}/.loom/loom.db.journal.d`;
+    const text = journals(project.root).map((name) => Deno.readTextFileSync(`${dir}/${name}`));
+    assert.match(text.join(""), /before the wait/);
+    // SQLite still gets it in the background.
+    const count = () =>
+      (reader.prepare("SELECT count(*) AS n FROM agent_messages").get() as { n: number }).n;
+    assert.equal(count(), 0);
+    await store.settled();
+    assert.equal(count(), 1);
     store.close();
   } finally {
     reader.close();

@@ -184,3 +184,48 @@ Deno.test("while a tool runs, the request, the model's reply, its usage and the 
     reader.close();
   }
 });
+
+Deno.test("a tool that may change the world starts only once its call is on disk", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "a.txt": "alpha\n" } });
+  const journal = () => {
+    const dir = `${t.project.root}/.loom/loom.db.journal.d`;
+    return [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".jsonl"))
+      .map((e) => Deno.readTextFileSync(`${dir}/${e.name}`)).join("");
+  };
+  const seen: string[] = [];
+  const probe = (name: string, readOnly: boolean) =>
+    defineTool({
+      name,
+      description: "test probe: what the session journal holds as it starts",
+      input: z.object({}),
+      annotations: {
+        title: name,
+        readOnlyHint: readOnly,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+      permission: () => ({ kind: "read", tool: name, paths: [] }),
+      // Answers without giving the event loop a turn.
+      run() {
+        seen.push(journal());
+        return Promise.resolve({ text: `${name} done` });
+      },
+    });
+  for (const tool of [probe("look", true), probe("change", false)]) {
+    (t.host.tools as Map<string, Tool>).set(tool.name, tool);
+  }
+  const agent = await t.reopen();
+  llm.enqueue(
+    reply.toolCall("look", {}, { id: "toolu_look" }),
+    reply.toolCall("change", {}, { id: "toolu_change" }),
+    reply.text("done"),
+    reply.text("Probe session"),
+  );
+  await drain(agent.run("look, then change"));
+  // The mutating call is journaled before it runs, and so is everything before it, including
+  // what the read-only call (which gave the event loop no turn) brought back.
+  assert.match(seen[1], /toolu_change/);
+  assert.match(seen[1], /look done/);
+});

@@ -208,6 +208,8 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     }, signal);
 
   async function execute(input: string, runOptions: RunOptions, signal: AbortSignal) {
+    // The wait on the person is over.
+    store.waited();
     const resumed = session !== undefined;
     const current = ensureSession();
     store.touch(current.id);
@@ -241,10 +243,11 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     }
     // The session was touched when the run began: `updated_at` is when it was last used, and the
     // commit that ends the run carries one statement fewer.
-    store.checkpoint();
+    store.checkpointSoon();
     if (result.error) emit({ type: "error", error: result.error });
     if (current.title === null && !signal.aborted) {
       const { title, usage } = await generateTitle(weak, input, { signal });
+      store.waited();
       if (usage) chargeModel(usage, "title", weak, 0);
       store.setTitle(current.id, title);
       session = store.get(current.id);
@@ -270,7 +273,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
         },
         runOptions.signal,
         () => {
-          store.checkpoint();
+          store.checkpointSoon();
           running = false;
           emit = () => {};
         },

@@ -52,7 +52,10 @@ export function loopHooks(
         return deps.compact(signal, Math.floor(budget.history * 0.4)).then(() => {});
       }
     },
-    checkpoint: () => store.checkpoint(),
+    // Before a model call or read-only tools the writes go to disk as the wait begins, off the
+    // turn's critical path; before a tool that may change the world, first.
+    checkpoint: (writeAhead) => writeAhead ? store.checkpoint() : store.checkpointSoon(),
+    waited: () => store.waited(),
     onUsage: (usage: Usage, role: AgentRole, model: LanguageModel, at: number) =>
       deps.charge(usage, role, { id: model.info.id, costUsd: deps.costOf(usage, model) }, at),
     onToolStart: (call: ToolUsePart) => store.toolStarted(deps.sessionId(), call),

@@ -45,8 +45,13 @@ export interface LoopOptions {
   onToolStart?: (call: ToolUsePart) => void;
   onToolEnd?: (call: ToolUsePart, outcome: ToolOutcome, durationMs: number) => void;
   fitResult?: (call: ToolUsePart, text: string) => string;
-  /** Called before the loop waits on the outside world: each model call, each batch of tools. */
-  checkpoint?: () => void;
+  /**
+   * Called before the loop waits on the outside world: each model call, each batch of tools;
+   * `writeAhead` before tools that may change the world (see ExecOptions.checkpoint).
+   */
+  checkpoint?: (writeAhead: boolean) => void;
+  /** Called when a wait is over, before anything it brought back is acted on. */
+  waited?: () => void;
   /** Step numbers continue from here (architect then editor share one count). */
   firstStep?: number;
 }
@@ -71,7 +76,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     const before = options.beforeCall?.(step);
     if (before) await before;
     options.emit({ type: "step", step, role: options.role, model: options.model.info.id });
-    options.checkpoint?.();
+    options.checkpoint?.(false);
     const turn = await streamTurn(options, prompt(), step);
     if (turn.usage) {
       tokens += turn.usage.input + turn.usage.output + turn.usage.cacheRead +
@@ -103,6 +108,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       onEnd: options.onToolEnd,
       fit: options.fitResult,
       checkpoint: options.checkpoint,
+      waited: options.waited,
     });
     options.history.append({ role: "tool", content: results });
     if (options.signal.aborted) return cancelled(lastText, step - first + 1);
@@ -151,7 +157,12 @@ async function streamTurn(options: LoopOptions, messages: Message[], step: numbe
       },
       { signal: options.signal },
     );
+    let waiting = true;
     for await (const part of stream) {
+      if (waiting) {
+        waiting = false;
+        options.waited?.();
+      }
       switch (part.type) {
         case "text-delta":
           turn.text += part.text;

@@ -90,6 +90,19 @@ export class SessionStore {
     this.#writer.checkpoint();
   }
 
+  /**
+   * A commit point before a wait that changes nothing outside the process: the queued writes are
+   * journaled and applied once the wait has begun, before anything it brings back is read.
+   */
+  checkpointSoon(): void {
+    this.#writer.checkpointSoon();
+  }
+
+  /** A wait is over: a deferred commit point not yet made is made now (see SessionWriter). */
+  waited(): void {
+    this.#writer.waited();
+  }
+
   /** Commits the queued writes to SQLite now (a no-op when nothing is pending). */
   flush(): void {
     this.#writer.flush();

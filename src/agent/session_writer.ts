@@ -39,7 +39,7 @@ export class SessionWriter {
   #unjournaled: Op[] = [];
   /** The journal record the last of `#unapplied` is in. */
   #lastSeq = 0;
-  /** The pending apply: an immediate runs once the event loop has polled for I/O. */
+  /** The pending commit or apply: an immediate runs once the event loop has polled for I/O. */
   #timer: ReturnType<typeof setImmediate> | undefined;
   /** An apply that failed, to report at the next commit point (its writes stay queued). */
   #failure: unknown;
@@ -67,21 +67,53 @@ export class SessionWriter {
    * model or a tool); without one it is applied now.
    */
   checkpoint(): void {
-    const ops = this.#queue.take();
-    if (ops.length > 0 || this.#unjournaled.length > 0) {
-      for (const op of ops) this.#unapplied.push(op);
-      if (this.#journaling && !this.#journal) this.#openJournal();
-      // Writes a failed append left out go first, unless SQLite has had them since.
-      const record = this.#unjournaled.length > 0 ? this.#unjournaled.concat(ops) : ops;
-      if (this.#append(record)) {
-        this.#unjournaled = [];
-        this.#timer ??= setImmediate(this.#applyLater);
-      } else {
-        if (this.#journal) this.#unjournaled = record;
-        this.#apply();
-      }
+    this.#commit();
+    if (this.#unapplied.length > 0) this.#timer ??= setImmediate(this.#later);
+    this.#raise();
+  }
+
+  /**
+   * A commit point before a wait that changes nothing outside the process (a model call,
+   * read-only tools, the person's next message): the queued writes are journaled, then applied,
+   * once the caller has begun the wait (its request is on its way), in the same turn of the event
+   * loop, so before anything the wait brings back is read. A wait that may change the world
+   * (a mutating tool) needs `checkpoint()`: its record must be on disk before it starts.
+   */
+  checkpointSoon(): void {
+    if (!this.#queue.empty || this.#unapplied.length > 0 || this.#unjournaled.length > 0) {
+      this.#timer ??= setImmediate(this.#later);
     }
     this.#raise();
+  }
+
+  /**
+   * A wait is over. If it ended before the event loop got to a deferred commit point (a wait that
+   * never gave it a turn), the queued writes go to the journal now: nothing the wait brought back
+   * is acted on before what came before it is on disk.
+   */
+  waited(): void {
+    if (this.#timer === undefined || (this.#queue.empty && this.#unjournaled.length === 0)) return;
+    try {
+      this.#commit();
+    } catch (err) {
+      this.#failure ??= err;
+    }
+  }
+
+  /** Journals what is queued (or, without a journal, applies it at once). */
+  #commit(): void {
+    const ops = this.#queue.take();
+    if (ops.length === 0 && this.#unjournaled.length === 0) return;
+    for (const op of ops) this.#unapplied.push(op);
+    if (this.#journaling && !this.#journal) this.#openJournal();
+    // Writes a failed append left out go first, unless SQLite has had them since.
+    const record = this.#unjournaled.length > 0 ? this.#unjournaled.concat(ops) : ops;
+    if (this.#append(record)) {
+      this.#unjournaled = [];
+    } else {
+      if (this.#journal) this.#unjournaled = record;
+      this.#apply();
+    }
   }
 
   /** A commit point that also puts everything in SQLite now (before reads). */
@@ -168,9 +200,15 @@ export class SessionWriter {
     }
   }
 
-  #applyLater = () => {
+  /** The deferred half of a commit point; its failures wait for the next one to report them. */
+  #later = () => {
     this.#timer = undefined;
-    this.#apply();
+    try {
+      this.#commit();
+      this.#apply();
+    } catch (err) {
+      this.#failure ??= err;
+    }
   };
 
   #apply(): void {

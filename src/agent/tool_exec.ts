@@ -24,8 +24,12 @@ export interface ExecOptions {
   /**
    * Called whenever the executor is about to wait on the outside world: before a batch of calls
    * runs, and when one call of a batch ends while others still run (the agent commits here).
+   * `writeAhead` is true before a call that may change the world: its record must be on disk
+   * before it starts, not just before its result is read.
    */
-  checkpoint?: () => void;
+  checkpoint?: (writeAhead: boolean) => void;
+  /** Called as each call ends, before its outcome is acted on. */
+  waited?: () => void;
   now?: () => number;
 }
 
@@ -43,10 +47,10 @@ export async function executeCalls(
     ? await Promise.all(calls.map((call) => isReadOnlyCall(call, options.host)))
     : calls.map(() => true);
   const batch: number[] = [];
-  const run = async (indices: number[]) => {
+  const run = async (indices: number[], writeAhead: boolean) => {
     const now = options.now ?? (() => performance.now());
     for (const i of indices) start(calls[i], options);
-    options.checkpoint?.();
+    options.checkpoint?.(writeAhead);
     // A tool's time starts once the calls are on record: the commit point is Loom's work.
     const started = now();
     let running = indices.length;
@@ -59,10 +63,10 @@ export async function executeCalls(
       batch.push(i);
       continue;
     }
-    if (batch.length > 0) await run(batch.splice(0));
-    await run([i]);
+    if (batch.length > 0) await run(batch.splice(0), false);
+    await run([i], true);
   }
-  if (batch.length > 0) await run(batch);
+  if (batch.length > 0) await run(batch, false);
   return results;
 }
 
@@ -102,8 +106,10 @@ async function finish(
 ): Promise<ToolResultPart> {
   const outcome = await outcomeOf(call, options);
   const durationMs = now() - started;
+  options.waited?.();
   options.onEnd?.(call, outcome, durationMs);
-  if (othersRunning) options.checkpoint?.();
+  // Only read-only calls run beside others.
+  if (othersRunning) options.checkpoint?.(false);
   options.emit({ type: "tool-end", id: call.id, name: call.name, outcome, durationMs });
   const text = outcome.isError ? outcome.text : options.fit?.(call, outcome.text) ?? outcome.text;
   return {

@@ -12,6 +12,11 @@ export class WriteQueue {
     if (touch) this.#touched.set(touch.id, touch.at);
   }
 
+  /** True when nothing is queued. */
+  get empty(): boolean {
+    return this.#ops.length === 0 && this.#touched.size === 0;
+  }
+
   /** Takes everything queued, the touches last (`["touch", at, id]`). */
   take(): Op[] {
     const ops = this.#ops;
