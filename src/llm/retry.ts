@@ -2,6 +2,7 @@
 import { LoomError } from "../core/mod.ts";
 import type { StreamPart } from "../core/mod.ts";
 import { type Endpoint, type Fault, judgeFault } from "./faults.ts";
+import { type IdleWatch, watchIdle } from "./idle_watch.ts";
 
 /** How hard to try. Tests shrink the delays or inject `sleep` to record them instead of waiting. */
 export interface RetryPolicy {
@@ -48,129 +49,212 @@ export class FaultError extends Error {
 
 const OUTPUT = new Set(["text-delta", "tool-call-start", "tool-call-delta", "tool-call-end"]);
 
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
 /** Streams an attempt, retrying retryable faults until output has been streamed. Never throws LoomError. */
-export async function* streamWithRetries<E>(
+export function streamWithRetries<E>(
   attempt: Attempt<E>,
   policy: RetryPolicy = {},
   signal?: AbortSignal,
-): AsyncGenerator<StreamPart> {
-  const maxRetries = policy.maxRetries ?? 4;
-  const sleep = policy.sleep ?? abortableSleep;
-  try {
-    for (let n = 0;; n++) {
-      const ctl = new AbortController();
-      const onAbort = () => ctl.abort(signal?.reason);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      let timedOut = false;
-      const idle = idleWatch(policy.idleTimeoutMs ?? 120_000, () => {
-        timedOut = true;
-        ctl.abort();
-      });
-      let emitted = false;
-      let settled = false;
-      let fault: Fault;
-      try {
-        if (signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
-        const converter = attempt.converter();
-        idle.wait();
-        const events = await attempt.open(ctl.signal);
-        for await (const event of events) {
-          idle.hold();
-          for (const part of converter.push(event)) {
-            if (OUTPUT.has(part.type)) emitted = true;
-            yield part;
-          }
-          idle.wait();
-        }
-        idle.stop();
-        if (signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
-        if (timedOut) throw new FaultError({ kind: "timeout", message: "" });
-        const tail = converter.end();
-        if (!tail) throw new FaultError({ kind: "incomplete", message: "" });
-        settled = true;
-        yield* tail;
-        return;
-      } catch (err) {
-        fault = signal?.aborted
-          ? { kind: "abort", message: "" }
-          : timedOut
-          ? { kind: "timeout", message: "" }
-          : err instanceof FaultError
-          ? err.fault
-          : attempt.toFault(err);
-      } finally {
-        idle.stop();
-        signal?.removeEventListener("abort", onAbort);
-        if (!settled) ctl.abort();
-      }
-      const verdict = judgeFault(fault, attempt.modelId, attempt.keyEnv, attempt.endpoint);
-      const limit = Math.min(maxRetries, verdict.maxRetries ?? maxRetries);
-      if (!verdict.retryable || emitted || n >= limit) {
-        yield {
-          type: "error",
-          error: n > 0 && verdict.retryable ? gaveUp(verdict.error, n + 1) : verdict.error,
-        };
-        return;
-      }
-      const delayMs = backoff(n, verdict.retryAfterMs ?? verdict.delayMs, policy);
-      yield {
-        type: "retry",
-        attempt: n + 1,
-        maxAttempts: limit + 1,
-        delayMs,
-        reason: verdict.error.message,
-      };
-      try {
-        await sleep(delayMs, signal);
-      } catch {
-        // Only an abort ends a sleep early.
-      }
-      if (signal?.aborted) {
-        yield {
-          type: "error",
-          error: judgeFault({ kind: "abort", message: "" }, attempt.modelId).error,
-        };
-        return;
-      }
-    }
-  } finally {
-    attempt.settled?.();
-  }
+): AsyncIterableIterator<StreamPart> {
+  return new RetryingStream(attempt, policy, signal);
+}
+
+/** One attempt in flight: its abort controller, idle watch, converter and provider events. */
+interface Current<E> {
+  ctl: AbortController;
+  watch: IdleWatch;
+  converter: Converter<E>;
+  events: AsyncIterator<E> | undefined;
+  timedOut: boolean;
 }
 
 /**
- * Calls `onIdle` once the provider has been waited on for `ms` in a row. Time the caller holds a
- * part (between `hold` and `wait`) does not count. One timer for the whole attempt, re-armed only
- * when it fires early: setting a timer per streamed event costs more than the event's handling.
+ * The parts of one model call, attempt after attempt. Hand-written rather than an async
+ * generator: each provider event costs one await here, and its parts are handed out from a
+ * queue, without a generator suspending and resuming per part.
  */
-function idleWatch(ms: number, onIdle: () => void) {
-  let since = Date.now();
-  let holding = true;
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const check = () => {
-    timer = undefined;
-    if (stopped) return;
-    const waited = holding ? 0 : Date.now() - since;
-    if (waited >= ms) onIdle();
-    else timer = setTimeout(check, ms - waited);
-  };
-  return {
-    /** Waiting on the provider from now on. */
-    wait() {
-      since = Date.now();
-      holding = false;
-      timer ??= setTimeout(check, ms);
-    },
-    /** The caller has a part; the provider is not being waited on. */
-    hold() {
-      holding = true;
-    },
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+class RetryingStream<E> implements AsyncIterableIterator<StreamPart> {
+  readonly #attempt: Attempt<E>;
+  readonly #policy: RetryPolicy;
+  readonly #signal: AbortSignal | undefined;
+  readonly #maxRetries: number;
+  /** Parts converted but not yet handed out, from `#head` on. */
+  #parts: StreamPart[] = [];
+  #head = 0;
+  /** No part comes after those queued. */
+  #finished = false;
+  #closed = false;
+  /** Attempts that failed so far. */
+  #failures = 0;
+  /** The delay before the next attempt, once its retry part has been handed out. */
+  #delayMs: number | undefined;
+  #current: Current<E> | undefined;
+  /** Output reached the caller: no retry after that. */
+  #emitted = false;
+  #onAbort = () => this.#current?.ctl.abort(this.#signal?.reason);
+
+  constructor(attempt: Attempt<E>, policy: RetryPolicy, signal: AbortSignal | undefined) {
+    this.#attempt = attempt;
+    this.#policy = policy;
+    this.#signal = signal;
+    this.#maxRetries = policy.maxRetries ?? 4;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<StreamPart>> {
+    if (this.#head < this.#parts.length) {
+      const value = this.#parts[this.#head++];
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.#finished) {
+      this.#close();
+      return Promise.resolve(DONE);
+    }
+    return this.#pull();
+  }
+
+  /** Leaving early: the request is aborted and the stream ends. */
+  return(): Promise<IteratorResult<StreamPart>> {
+    this.#finished = true;
+    this.#parts = [];
+    this.#head = 0;
+    this.#endAttempt(true);
+    this.#close();
+    return Promise.resolve(DONE);
+  }
+
+  /** Reads provider events until there is a part to hand out, or the stream is over. */
+  async #pull(): Promise<IteratorResult<StreamPart>> {
+    while (this.#head >= this.#parts.length && !this.#finished) {
+      try {
+        if (this.#delayMs !== undefined) {
+          await this.#backoff(this.#delayMs);
+          continue;
+        }
+        const current = this.#current ?? await this.#open();
+        current.watch.wait();
+        const next = await current.events!.next();
+        current.watch.hold();
+        if (next.done) {
+          this.#end(current);
+          continue;
+        }
+        for (const part of current.converter.push(next.value)) {
+          if (OUTPUT.has(part.type)) this.#emitted = true;
+          this.#parts.push(part);
+        }
+      } catch (err) {
+        this.#fail(err);
+      }
+    }
+    return this.next();
+  }
+
+  /** Starts an attempt. */
+  async #open(): Promise<Current<E>> {
+    const signal = this.#signal;
+    if (signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
+    const ctl = new AbortController();
+    signal?.addEventListener("abort", this.#onAbort, { once: true });
+    const current: Current<E> = {
+      ctl,
+      watch: watchIdle(this.#policy.idleTimeoutMs ?? 120_000, () => {
+        current.timedOut = true;
+        ctl.abort();
+      }),
+      converter: this.#attempt.converter(),
+      events: undefined,
+      timedOut: false,
+    };
+    this.#current = current;
+    current.watch.wait();
+    const events = await this.#attempt.open(ctl.signal);
+    current.events = events[Symbol.asyncIterator]();
+    return current;
+  }
+
+  /** The provider's events are over: the reply's last parts, or a fault when it never finished. */
+  #end(current: Current<E>): void {
+    if (this.#signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
+    if (current.timedOut) throw new FaultError({ kind: "timeout", message: "" });
+    const tail = current.converter.end();
+    if (!tail) throw new FaultError({ kind: "incomplete", message: "" });
+    this.#endAttempt(false);
+    for (const part of tail) this.#parts.push(part);
+    this.#finished = true;
+  }
+
+  /** An attempt failed: an error part, or a retry part and a delay before the next attempt. */
+  #fail(err: unknown): void {
+    const timedOut = this.#current?.timedOut ?? false;
+    this.#endAttempt(true);
+    const fault: Fault = this.#signal?.aborted
+      ? { kind: "abort", message: "" }
+      : timedOut
+      ? { kind: "timeout", message: "" }
+      : err instanceof FaultError
+      ? err.fault
+      : this.#attempt.toFault(err);
+    const attempt = this.#attempt;
+    const verdict = judgeFault(fault, attempt.modelId, attempt.keyEnv, attempt.endpoint);
+    const n = this.#failures++;
+    const limit = Math.min(this.#maxRetries, verdict.maxRetries ?? this.#maxRetries);
+    if (!verdict.retryable || this.#emitted || n >= limit) {
+      const error = n > 0 && verdict.retryable ? gaveUp(verdict.error, n + 1) : verdict.error;
+      this.#parts.push({ type: "error", error });
+      this.#finished = true;
+      return;
+    }
+    const delayMs = backoff(n, verdict.retryAfterMs ?? verdict.delayMs, this.#policy);
+    this.#parts.push({
+      type: "retry",
+      attempt: n + 1,
+      maxAttempts: limit + 1,
+      delayMs,
+      reason: verdict.error.message,
+    });
+    this.#delayMs = delayMs;
+  }
+
+  /** Waits before the next attempt; an abort ends the stream instead. */
+  async #backoff(delayMs: number): Promise<void> {
+    this.#delayMs = undefined;
+    try {
+      await (this.#policy.sleep ?? abortableSleep)(delayMs, this.#signal);
+    } catch {
+      // Only an abort ends a sleep early.
+    }
+    if (this.#signal?.aborted) {
+      const error = judgeFault({ kind: "abort", message: "" }, this.#attempt.modelId).error;
+      this.#parts.push({ type: "error", error });
+      this.#finished = true;
+    }
+  }
+
+  /** Lets go of the current attempt; `abort` cancels its request (it did not finish). */
+  #endAttempt(abort: boolean): void {
+    const current = this.#current;
+    if (!current) return;
+    this.#current = undefined;
+    current.watch.stop();
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    if (abort) {
+      current.ctl.abort();
+      // The SDK's own iterator lets go of the response.
+      current.events?.return?.().catch(() => {});
+    }
+  }
+
+  /** Once, however the stream ended: the request's bytes may be reused from here. */
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#attempt.settled?.();
+  }
 }
 
 /** The delay before attempt `n + 1`: the provider's `retry-after` when given, else exponential with jitter. */
