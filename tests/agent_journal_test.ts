@@ -203,8 +203,10 @@ Deno.test("a commit point before a wait that changes nothing is journaled and ap
     // The caller starts its wait here (sends its request): nothing is written before that.
     assert.equal(count(), 0);
     assert.doesNotMatch(journaled(), /hello/);
-    // The first thing the event loop does once the wait has begun.
+    // Not in this turn of the event loop either: the wait's request is sent in the next one.
     await new Promise((resolve) => setImmediate(resolve));
+    assert.doesNotMatch(journaled(), /hello/);
+    await store.settled();
     assert.match(journaled(), /hello/);
     assert.equal(count(), 1);
     // A commit point with nothing queued arms nothing.

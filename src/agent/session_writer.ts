@@ -39,8 +39,10 @@ export class SessionWriter {
   #unjournaled: Op[] = [];
   /** The journal record the last of `#unapplied` is in. */
   #lastSeq = 0;
-  /** The pending commit or apply: an immediate runs once the event loop has polled for I/O. */
+  /** The pending commit or apply (see `#arm`). */
   #timer: ReturnType<typeof setImmediate> | undefined;
+  /** Callers of `settled()` waiting for it. */
+  #waiters: (() => void)[] = [];
   /** An apply that failed, to report at the next commit point (its writes stay queued). */
   #failure: unknown;
 
@@ -68,7 +70,7 @@ export class SessionWriter {
    */
   checkpoint(): void {
     this.#commit();
-    if (this.#unapplied.length > 0) this.#timer ??= setImmediate(this.#later);
+    if (this.#unapplied.length > 0) this.#arm();
     this.#raise();
   }
 
@@ -81,7 +83,7 @@ export class SessionWriter {
    */
   checkpointSoon(): void {
     if (!this.#queue.empty || this.#unapplied.length > 0 || this.#unjournaled.length > 0) {
-      this.#timer ??= setImmediate(this.#later);
+      this.#arm();
     }
     this.#raise();
   }
@@ -126,8 +128,7 @@ export class SessionWriter {
   /** Resolves once what was journaled so far is in SQLite (or its apply failed). */
   settled(): Promise<void> {
     if (this.#timer === undefined) return Promise.resolve();
-    // Immediates run in the order they were set.
-    return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   /**
@@ -200,6 +201,21 @@ export class SessionWriter {
     }
   }
 
+  /**
+   * Defers the rest of a commit point to the event loop's second turn from now. A wait's request
+   * is written to its connection during the next turn's I/O polling, not before: work done in
+   * this turn's immediates would hold it back, while the next turn's immediates run once it is
+   * on its way. Nothing the wait brings back is read before then (and `waited` covers a wait
+   * that ended sooner).
+   */
+  #arm(): void {
+    this.#timer ??= setImmediate(this.#next);
+  }
+
+  #next = () => {
+    this.#timer = setImmediate(this.#later);
+  };
+
   /** The deferred half of a commit point; its failures wait for the next one to report them. */
   #later = () => {
     this.#timer = undefined;
@@ -209,13 +225,30 @@ export class SessionWriter {
     } catch (err) {
       this.#failure ??= err;
     }
+    this.#wake();
   };
 
+  #wake(): void {
+    const waiters = this.#waiters;
+    if (waiters.length === 0) return;
+    this.#waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Applies what is pending now (instead of later, when it was armed). */
   #apply(): void {
     if (this.#timer !== undefined) {
       clearImmediate(this.#timer);
       this.#timer = undefined;
     }
+    try {
+      this.#applyPending();
+    } finally {
+      this.#wake();
+    }
+  }
+
+  #applyPending(): void {
     // Closed under us (the process is ending): the journal keeps the writes for the next open.
     if (this.#unapplied.length === 0 || !this.#db.isOpen) return;
     const ops = this.#unapplied;

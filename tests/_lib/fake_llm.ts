@@ -25,6 +25,8 @@ export interface RecordedRequest {
   body: any;
   /** What the fake reported as usage (for message replies). */
   usage?: ServedUsage;
+  /** When the whole request had arrived: `performance.timeOrigin + performance.now()`. */
+  receivedAt: number;
 }
 
 /** A scripted step: a fixed reply, or one computed from the request. */
@@ -56,7 +58,7 @@ export function startFakeLlm(
   const open = new Set<ReadableStreamDefaultController<Uint8Array>>();
   const encoder = new TextEncoder();
 
-  function handle(req: Request, text: string): Response {
+  function handle(req: Request, text: string, receivedAt: number): Response {
     const url = new URL(req.url);
     const api = url.pathname === "/v1/messages"
       ? "anthropic"
@@ -65,6 +67,7 @@ export function startFakeLlm(
       : undefined;
     if (req.method !== "POST" || !api) return new Response("not found", { status: 404 });
     const recorded: RecordedRequest = {
+      receivedAt,
       api,
       path: url.pathname,
       headers: Object.fromEntries(req.headers),
@@ -167,7 +170,10 @@ export function startFakeLlm(
 
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    async (req) => handle(req, await req.text()),
+    async (req) => {
+      const text = await req.text();
+      return handle(req, text, performance.timeOrigin + performance.now());
+    },
   );
   const url = `http://127.0.0.1:${server.addr.port}`;
   const close = async () => {

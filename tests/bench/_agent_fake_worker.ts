@@ -8,6 +8,8 @@ export interface ServedRequest {
   input: number;
   cacheRead: number;
   cacheWrite: number;
+  /** When the whole request had arrived (`performance.timeOrigin + performance.now()`). */
+  receivedAt: number;
 }
 
 const FILES = Number(new URL(import.meta.url).searchParams.get("files") ?? 12);
@@ -33,6 +35,7 @@ port.onmessage = async (event: MessageEvent<string>) => {
       input: r.usage?.input ?? 0,
       cacheRead: r.usage?.cacheRead ?? 0,
       cacheWrite: r.usage?.cacheWrite ?? 0,
+      receivedAt: r.receivedAt,
     }));
     llm.requests.length = 0;
     port.postMessage({ served });

@@ -28,11 +28,12 @@ const FILES = 12;
  * events into parts, retries and idle timeouts, the loop, the session, tool dispatch. The hooks
  * wrap the SDK's own classes, so no Loom code runs inside the timed spans.
  */
-function timeSdk(clock: { modelMs: number }): void {
+function timeSdk(clock: { modelMs: number }, posted: number[]): void {
   const client = Anthropic.prototype as unknown as { post(...args: unknown[]): Promise<unknown> };
   const post = client.post;
   client.post = function (this: unknown, ...args: unknown[]) {
     const t0 = performance.now();
+    posted.push(performance.timeOrigin + t0);
     return post.apply(this, args).then((stream) => {
       clock.modelMs += performance.now() - t0;
       return stream;
@@ -91,7 +92,10 @@ const inline = Deno.args[Deno.args.indexOf("--fake") + 1] === "inline";
 const fake = inline ? await inlineFake() : await workerFake();
 await using t = await openTestAgent({ env: () => fake.env } as FakeLlm, { files });
 const clock = { modelMs: 0, serialiseMs: 0, commitMs: 0, journalMs: 0, applyMs: 0 };
-timeSdk(clock);
+// When each request was handed to the SDK, to compare with when the fake had all of it: work
+// that held a request back would be hidden in model time, but shows there.
+const posted: number[] = [];
+timeSdk(clock, posted);
 const agent = await t.reopen({ model: timed(t.model("anthropic:claude-sonnet-4-6"), clock) });
 // The commit points' part on the critical path, timed on the store itself.
 for (const name of ["checkpoint", "checkpointSoon", "waited"] as const) {
@@ -126,6 +130,8 @@ db.exec = (sql: string) => {
 };
 
 interface TurnStats {
+  /** Median time from handing a request to the SDK to the fake having all of it. */
+  deliveryMs: number;
   overheadMs: number;
   wallMs: number;
   applyMs: number;
@@ -135,6 +141,7 @@ interface TurnStats {
   tokensSent: number;
   cacheRead: number;
 }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const stats: TurnStats[] = [];
 for (let turn = 1; turn <= turns; turn++) {
   const before = { ...clock };
@@ -149,7 +156,10 @@ for (let turn = 1; turn <= turns; turn++) {
   const applyMs = clock.applyMs - before.applyMs;
   const journalMs = clock.journalMs - before.journalMs;
   // Collected after the clock stops: the fake's requests are not the agent's work.
-  const main = (await fake.take()).filter((r) => r.main);
+  const served = await fake.take();
+  const delivery = served.map((r, i) => r.receivedAt - posted[i]);
+  posted.length = 0;
+  const main = served.filter((r) => r.main);
   let sent = 0, read = 0;
   for (const r of main) {
     sent += r.input + r.cacheRead + r.cacheWrite;
@@ -163,11 +173,11 @@ for (let turn = 1; turn <= turns; turn++) {
     serialiseMs,
     commitMs,
     tokensSent: sent,
+    deliveryMs: median(delivery),
     cacheRead: read,
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const around = (turn: number) => stats.slice(Math.max(1, turn - 5), turn).map((s) => s.overheadMs);
 const after2 = stats.slice(2);
 const share = after2.reduce((s, x) => s + x.cacheRead, 0) /
@@ -196,7 +206,8 @@ for (const turn of [10, 100].filter((n) => n <= turns)) {
     `turn ${turn}: committing the session while waiting: journal appends ${fmt(s.journalMs)} ms, ` +
       `SQLite transactions ${fmt(s.applyMs)} ms; whole turn, median of turns ${
         Math.max(2, turn - 4)
-      }-${turn}: ${fmt(median(xs.map((s) => s.wallMs)))} ms`,
+      }-${turn}: ${fmt(median(xs.map((s) => s.wallMs)))} ms; a request reaches the provider ` +
+      `${fmt(median(xs.map((s) => s.deliveryMs)))} ms after Loom hands it to the SDK`,
   );
 }
 // Means include the turns where SQLite checkpoints its WAL (every few dozen turns, a few ms).
@@ -270,7 +281,11 @@ async function inlineFake(): Promise<Fake> {
   return {
     env: llm.env(),
     take: () => {
-      const served = llm.requests.map((r) => ({ main: Boolean(r.body.tools), ...r.usage! }));
+      const served = llm.requests.map((r) => ({
+        main: Boolean(r.body.tools),
+        receivedAt: r.receivedAt,
+        ...r.usage!,
+      }));
       // Dropping the bodies keeps the fake's garbage out of Loom's timings.
       llm.requests.length = 0;
       return Promise.resolve(served);
