@@ -209,10 +209,17 @@ Deno.test("a commit point before a wait that changes nothing is journaled and ap
     await store.settled();
     assert.match(journaled(), /hello/);
     assert.equal(count(), 1);
+    // Before tools that only read there is no request to send first: the same turn will do.
+    store.append(session.id, { role: "user", content: "reading" });
+    store.checkpointSoon("read");
+    assert.doesNotMatch(journaled(), /reading/);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.match(journaled(), /reading/);
+    assert.equal(count(), 2);
     // A commit point with nothing queued arms nothing.
     store.checkpointSoon();
     await store.settled();
-    assert.equal(count(), 1);
+    assert.equal(count(), 2);
     // One that must be on disk first still is, and takes along what was queued for later.
     store.append(session.id, { role: "user", content: "queued" });
     store.checkpointSoon();
@@ -220,7 +227,7 @@ Deno.test("a commit point before a wait that changes nothing is journaled and ap
     store.checkpoint();
     assert.match(journaled(), /queued[^]*ahead/);
     await store.settled();
-    assert.equal(count(), 3);
+    assert.equal(count(), 4);
     store.close();
   } finally {
     reader.close();

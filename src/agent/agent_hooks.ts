@@ -52,9 +52,9 @@ export function loopHooks(
         return deps.compact(signal, Math.floor(budget.history * 0.4)).then(() => {});
       }
     },
-    // Before a model call or read-only tools the writes go to disk as the wait begins, off the
-    // turn's critical path; before a tool that may change the world, first.
-    checkpoint: (writeAhead) => writeAhead ? store.checkpoint() : store.checkpointSoon(),
+    // Before a model call or read-only tools the writes go to disk once the wait has begun, off
+    // the turn's critical path; before a tool that may change the world, first.
+    checkpoint: (wait) => wait === "change" ? store.checkpoint() : store.checkpointSoon(wait),
     waited: () => store.waited(),
     onUsage: (usage: Usage, role: AgentRole, model: LanguageModel, at: number) =>
       deps.charge(usage, role, { id: model.info.id, costUsd: deps.costOf(usage, model) }, at),

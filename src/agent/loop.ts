@@ -9,7 +9,7 @@ import type {
   Usage,
 } from "../core/mod.ts";
 import type { ToolHost, ToolOutcome } from "../tools/run.ts";
-import type { AgentEvent, AgentRole, StopReason } from "./events.ts";
+import type { AgentEvent, AgentRole, StopReason, WaitKind } from "./events.ts";
 import { executeCalls, type PendingCall } from "./tool_exec.ts";
 
 /** Where the loop keeps its conversation; the agent persists through it. */
@@ -45,11 +45,8 @@ export interface LoopOptions {
   onToolStart?: (call: ToolUsePart) => void;
   onToolEnd?: (call: ToolUsePart, outcome: ToolOutcome, durationMs: number) => void;
   fitResult?: (call: ToolUsePart, text: string) => string;
-  /**
-   * Called before the loop waits on the outside world: each model call, each batch of tools;
-   * `writeAhead` before tools that may change the world (see ExecOptions.checkpoint).
-   */
-  checkpoint?: (writeAhead: boolean) => void;
+  /** Called before the loop waits on the outside world: each model call, each batch of tools. */
+  checkpoint?: (wait: WaitKind) => void;
   /** Called when a wait is over, before anything it brought back is acted on. */
   waited?: () => void;
   /** Step numbers continue from here (architect then editor share one count). */
@@ -76,7 +73,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     const before = options.beforeCall?.(step);
     if (before) await before;
     options.emit({ type: "step", step, role: options.role, model: options.model.info.id });
-    options.checkpoint?.(false);
+    options.checkpoint?.("model");
     const turn = await streamTurn(options, prompt(), step);
     if (turn.usage) {
       tokens += turn.usage.input + turn.usage.output + turn.usage.cacheRead +

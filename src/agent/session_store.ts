@@ -94,8 +94,8 @@ export class SessionStore {
    * A commit point before a wait that changes nothing outside the process: the queued writes are
    * journaled and applied once the wait has begun, before anything it brings back is read.
    */
-  checkpointSoon(): void {
-    this.#writer.checkpointSoon();
+  checkpointSoon(wait: "model" | "read" = "model"): void {
+    this.#writer.checkpointSoon(wait);
   }
 
   /** A wait is over: a deferred commit point not yet made is made now (see SessionWriter). */

@@ -70,20 +70,20 @@ export class SessionWriter {
    */
   checkpoint(): void {
     this.#commit();
-    if (this.#unapplied.length > 0) this.#arm();
+    if (this.#unapplied.length > 0) this.#arm(false);
     this.#raise();
   }
 
   /**
    * A commit point before a wait that changes nothing outside the process (a model call,
    * read-only tools, the person's next message): the queued writes are journaled, then applied,
-   * once the caller has begun the wait (its request is on its way), in the same turn of the event
-   * loop, so before anything the wait brings back is read. A wait that may change the world
-   * (a mutating tool) needs `checkpoint()`: its record must be on disk before it starts.
+   * once the caller has begun the wait, before anything it brings back is read (see `#arm` and
+   * `waited`). A wait that may change the world (a mutating tool) needs `checkpoint()`: its
+   * record must be on disk before it starts.
    */
-  checkpointSoon(): void {
+  checkpointSoon(wait: "model" | "read"): void {
     if (!this.#queue.empty || this.#unapplied.length > 0 || this.#unjournaled.length > 0) {
-      this.#arm();
+      this.#arm(wait === "model");
     }
     this.#raise();
   }
@@ -202,14 +202,14 @@ export class SessionWriter {
   }
 
   /**
-   * Defers the rest of a commit point to the event loop's second turn from now. A wait's request
-   * is written to its connection during the next turn's I/O polling, not before: work done in
-   * this turn's immediates would hold it back, while the next turn's immediates run once it is
-   * on its way. Nothing the wait brings back is read before then (and `waited` covers a wait
-   * that ended sooner).
+   * Defers the rest of a commit point to the end of this turn of the event loop, or of the next
+   * one when the wait is on the network. A model call's request is written to its connection
+   * during the next turn's I/O polling, not before: work done in this turn would hold it back.
+   * A tool's file and process operations run on other threads once started, so this turn's end
+   * already overlaps them. `waited` covers a wait that ends sooner.
    */
-  #arm(): void {
-    this.#timer ??= setImmediate(this.#next);
+  #arm(network: boolean): void {
+    this.#timer ??= setImmediate(network ? this.#next : this.#later);
   }
 
   #next = () => {

@@ -2,7 +2,7 @@
 import type { ToolResultPart, ToolUsePart } from "../core/mod.ts";
 import { runTool } from "../tools/run.ts";
 import type { ToolHost, ToolOutcome } from "../tools/run.ts";
-import type { AgentEvent } from "./events.ts";
+import type { AgentEvent, WaitKind } from "./events.ts";
 
 /** One call of a step, with its arguments text when they did not parse. */
 export interface PendingCall extends ToolUsePart {
@@ -24,10 +24,8 @@ export interface ExecOptions {
   /**
    * Called whenever the executor is about to wait on the outside world: before a batch of calls
    * runs, and when one call of a batch ends while others still run (the agent commits here).
-   * `writeAhead` is true before a call that may change the world: its record must be on disk
-   * before it starts, not just before its result is read.
    */
-  checkpoint?: (writeAhead: boolean) => void;
+  checkpoint?: (wait: WaitKind) => void;
   /** Called as each call ends, before its outcome is acted on. */
   waited?: () => void;
   now?: () => number;
@@ -47,10 +45,10 @@ export async function executeCalls(
     ? await Promise.all(calls.map((call) => isReadOnlyCall(call, options.host)))
     : calls.map(() => true);
   const batch: number[] = [];
-  const run = async (indices: number[], writeAhead: boolean) => {
+  const run = async (indices: number[], wait: WaitKind) => {
     const now = options.now ?? (() => performance.now());
     for (const i of indices) start(calls[i], options);
-    options.checkpoint?.(writeAhead);
+    options.checkpoint?.(wait);
     // A tool's time starts once the calls are on record: the commit point is Loom's work.
     const started = now();
     let running = indices.length;
@@ -63,10 +61,10 @@ export async function executeCalls(
       batch.push(i);
       continue;
     }
-    if (batch.length > 0) await run(batch.splice(0), false);
-    await run([i], true);
+    if (batch.length > 0) await run(batch.splice(0), "read");
+    await run([i], "change");
   }
-  if (batch.length > 0) await run(batch, false);
+  if (batch.length > 0) await run(batch, "read");
   return results;
 }
 
@@ -109,7 +107,7 @@ async function finish(
   options.waited?.();
   options.onEnd?.(call, outcome, durationMs);
   // Only read-only calls run beside others.
-  if (othersRunning) options.checkpoint?.(false);
+  if (othersRunning) options.checkpoint?.("read");
   options.emit({ type: "tool-end", id: call.id, name: call.name, outcome, durationMs });
   const text = outcome.isError ? outcome.text : options.fit?.(call, outcome.text) ?? outcome.text;
   return {
