@@ -22,7 +22,8 @@ export interface RetryPolicy {
 
 /** Turns provider events into parts. `end` returns undefined when the reply never finished. */
 export interface Converter<E> {
-  push(event: E): StreamPart[];
+  /** The parts one event makes (often none): read them, do not keep or change the array. */
+  push(event: E): readonly StreamPart[];
   end(): StreamPart[] | undefined;
 }
 
@@ -106,15 +107,15 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart> {
   }
 
   next(): Promise<IteratorResult<StreamPart>> {
-    if (this.#head < this.#parts.length) {
-      const value = this.#parts[this.#head++];
-      return Promise.resolve({ value, done: false });
-    }
-    if (this.#finished) {
-      this.#close();
-      return Promise.resolve(DONE);
-    }
+    if (this.#head < this.#parts.length || this.#finished) return Promise.resolve(this.#take());
     return this.#pull();
+  }
+
+  /** The next queued part, or the end once none is left and none will come. */
+  #take(): IteratorResult<StreamPart> {
+    if (this.#head < this.#parts.length) return { value: this.#parts[this.#head++], done: false };
+    this.#close();
+    return DONE;
   }
 
   /** Leaving early: the request is aborted and the stream ends. */
@@ -151,7 +152,8 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart> {
         this.#fail(err);
       }
     }
-    return this.next();
+    // A plain result, not a promise: returning one from an async function costs extra turns.
+    return this.#take();
   }
 
   /** Starts an attempt. */
@@ -159,7 +161,8 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart> {
     const signal = this.#signal;
     if (signal?.aborted) throw new FaultError({ kind: "abort", message: "" });
     const ctl = new AbortController();
-    signal?.addEventListener("abort", this.#onAbort, { once: true });
+    // Removed when the attempt ends (no options object: cheaper to pass).
+    signal?.addEventListener("abort", this.#onAbort);
     const current: Current<E> = {
       ctl,
       watch: watchIdle(this.#policy.idleTimeoutMs ?? 120_000, () => {

@@ -235,3 +235,73 @@ Deno.test("a messages array passed again after it grew is encoded exactly, syste
   };
   assert.equal(text(encoder.encode(fresh, INFO)), JSON.stringify(toAnthropicRequest(fresh, INFO)));
 });
+
+Deno.test("random appends, compactions, rewrites and overlapping leases always give exact bytes", () => {
+  // A fixed-seed generator: the same sequence every run.
+  let seed = 20261127;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
+  const makers: (() => Message)[] = [
+    () => ({ role: "user", content: `q ${random()}` }),
+    () => use(`t${Math.floor(random() * 1e6)}`),
+    () => result(`t${Math.floor(random() * 1e6)}`, random() < 0.2),
+    () => ({ role: "assistant", content: [{ type: "text", text: `a \u00e9 ${random()}` }] }),
+    () => ({ role: "assistant", content: "" }),
+    () => ({ role: "system", content: random() < 0.5 ? "" : "Be brief." }),
+  ];
+  const encoder = new AnthropicEncoder();
+  let messages: Message[] = [{ role: "system", content: "You are Loom." }];
+  let tools = TOOLS;
+  let out: { release(): void } | undefined;
+  for (let i = 0; i < 400; i++) {
+    const r = random();
+    if (r < 0.6) messages.push(pick(makers)());
+    else if (r < 0.65) messages = [messages[0], { role: "user", content: `summary ${i}` }];
+    else if (r < 0.7) messages = messages.slice(0, Math.max(1, messages.length - 2));
+    else if (r < 0.75) messages = [...messages];
+    else if (r < 0.78) tools = random() < 0.5 ? TOOLS : TOOLS.slice(0, 1);
+    const request: ModelRequest = { messages, tools, maxTokens: random() < 0.1 ? 99 : undefined };
+    const expected = JSON.stringify(toAnthropicRequest(request, INFO));
+    if (random() < 0.15) {
+      // Another body is out while this one is encoded.
+      const lease = encoder.lease(request, INFO);
+      out?.release();
+      out = lease;
+      assert.equal(text(lease.body), expected, `step ${i}`);
+    } else {
+      out?.release();
+      out = undefined;
+      const lease = encoder.lease(request, INFO);
+      assert.equal(text(lease.body), expected, `step ${i}`);
+      lease.release();
+    }
+  }
+});
+
+Deno.test("a conversation leased after an unrelated one is not built on the other's bytes", () => {
+  const encoder = new AnthropicEncoder();
+  const exact = (request: ModelRequest) => {
+    const { body, release } = encoder.lease(request, INFO);
+    assert.equal(text(body), JSON.stringify(toAnthropicRequest(request, INFO)));
+    release();
+  };
+  const main: Message[] = [{ role: "system", content: "You are Loom." }];
+  const turns: Message[] = [
+    { role: "user", content: "one" },
+    use("t1"),
+    result("t1"),
+    { role: "assistant", content: "read" },
+    { role: "user", content: "two" },
+    use("t2"),
+    result("t2"),
+  ];
+  for (const message of turns) {
+    main.push(message);
+    exact({ messages: main, tools: TOOLS });
+  }
+  // Another conversation on the same encoder, with the same system prompt and tools (a summary
+  // request), keeps no stable prefix of its own.
+  exact({ messages: [main[0], { role: "user", content: "Name this session" }], tools: TOOLS });
+  main.push({ role: "assistant", content: "done" }, { role: "user", content: "three" });
+  exact({ messages: main, tools: TOOLS });
+});

@@ -1,5 +1,5 @@
 // Anthropic stream events → normalised parts. Pure: state lives in the converter object.
-import type { FinishReason, Usage } from "../../core/mod.ts";
+import type { FinishReason, StreamPart, Usage } from "../../core/mod.ts";
 import type { Converter } from "../retry.ts";
 import { endToolCall } from "../tool_args.ts";
 
@@ -34,6 +34,9 @@ const REASONS: Record<string, FinishReason> = {
   refusal: "content_filter",
 };
 
+/** What most events make: no part (shared, never changed). */
+const NONE: readonly StreamPart[] = [];
+
 /** A converter for one Anthropic message stream. */
 export function createAnthropicConverter(): Converter<AnthropicEvent> {
   const tools = new Map<number, { id: string; name: string; args: string }>();
@@ -56,7 +59,7 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
       switch (event.type) {
         case "message_start":
           addUsage(event.message?.usage);
-          return [];
+          return NONE;
         case "content_block_start": {
           const block = event.content_block;
           if (block?.type === "tool_use") {
@@ -67,7 +70,7 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
           if (block?.type === "text" && block.text) {
             return [{ type: "text-delta", text: block.text }];
           }
-          return [];
+          return NONE;
         }
         case "content_block_delta": {
           const delta = event.delta;
@@ -79,23 +82,23 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
             call.args += delta.partial_json;
             return [{ type: "tool-call-delta", id: call.id, argsDelta: delta.partial_json }];
           }
-          return [];
+          return NONE;
         }
         case "content_block_stop": {
           const call = tools.get(index);
-          if (!call) return [];
+          if (!call) return NONE;
           tools.delete(index);
           return [endToolCall(call.id, call.name, call.args)];
         }
         case "message_delta":
           if (event.delta?.stop_reason !== undefined) stopReason = event.delta.stop_reason;
           addUsage(event.usage);
-          return [];
+          return NONE;
         case "message_stop":
           stopped = true;
-          return [];
+          return NONE;
         default:
-          return [];
+          return NONE;
       }
     },
     end() {
