@@ -199,7 +199,7 @@ Deno.test("a commit point before a wait that changes nothing is journaled and ap
         Deno.readTextFileSync(`${project.root}/.loom/loom.db.journal.d/${name}`)
       ).join("");
     store.append(session.id, { role: "user", content: "hello" });
-    store.checkpointSoon();
+    store.checkpointSoon(true);
     // The caller starts its wait here (sends its request): nothing is written before that.
     assert.equal(count(), 0);
     assert.doesNotMatch(journaled(), /hello/);
@@ -211,18 +211,18 @@ Deno.test("a commit point before a wait that changes nothing is journaled and ap
     assert.equal(count(), 1);
     // Before tools that only read there is no request to send first: the same turn will do.
     store.append(session.id, { role: "user", content: "reading" });
-    store.checkpointSoon("read");
+    store.checkpointSoon(false);
     assert.doesNotMatch(journaled(), /reading/);
     await new Promise((resolve) => setImmediate(resolve));
     assert.match(journaled(), /reading/);
     assert.equal(count(), 2);
     // A commit point with nothing queued arms nothing.
-    store.checkpointSoon();
+    store.checkpointSoon(true);
     await store.settled();
     assert.equal(count(), 2);
     // One that must be on disk first still is, and takes along what was queued for later.
     store.append(session.id, { role: "user", content: "queued" });
-    store.checkpointSoon();
+    store.checkpointSoon(true);
     store.append(session.id, { role: "user", content: "ahead" });
     store.checkpoint();
     assert.match(journaled(), /queued[^]*ahead/);
@@ -243,7 +243,7 @@ Deno.test("a wait that ends before the event loop turns still has the writes bef
     const store = new SessionStore(db, { writeBehind: true });
     const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
     store.append(session.id, { role: "user", content: "before the wait" });
-    store.checkpointSoon();
+    store.checkpointSoon(true);
     // A tool that answered without giving the event loop a turn.
     store.waited();
     const dir = `${project.root}/.loom/loom.db.journal.d`;

@@ -243,9 +243,10 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     }
     // The session was touched when the run began: `updated_at` is when it was last used, and the
     // commit that ends the run carries one statement fewer.
-    store.checkpointSoon();
+    store.checkpointSoon(false);
     if (result.error) emit({ type: "error", error: result.error });
     if (current.title === null && !signal.aborted) {
+      store.checkpointSoon(true);
       const { title, usage } = await generateTitle(weak, input, { signal });
       store.waited();
       if (usage) chargeModel(usage, "title", weak, 0);
@@ -273,7 +274,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
         },
         runOptions.signal,
         () => {
-          store.checkpointSoon();
+          store.checkpointSoon(false);
           running = false;
           emit = () => {};
         },

@@ -54,7 +54,8 @@ export function loopHooks(
     },
     // Before a model call or read-only tools the writes go to disk once the wait has begun, off
     // the turn's critical path; before a tool that may change the world, first.
-    checkpoint: (wait) => wait === "change" ? store.checkpoint() : store.checkpointSoon(wait),
+    checkpoint: (wait) =>
+      wait === "change" ? store.checkpoint() : store.checkpointSoon(wait === "model"),
     waited: () => store.waited(),
     onUsage: (usage: Usage, role: AgentRole, model: LanguageModel, at: number) =>
       deps.charge(usage, role, { id: model.info.id, costUsd: deps.costOf(usage, model) }, at),

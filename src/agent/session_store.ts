@@ -93,9 +93,10 @@ export class SessionStore {
   /**
    * A commit point before a wait that changes nothing outside the process: the queued writes are
    * journaled and applied once the wait has begun, before anything it brings back is read.
+   * `sending`: the wait begins with a request the event loop has yet to send (a model call).
    */
-  checkpointSoon(wait: "model" | "read" = "model"): void {
-    this.#writer.checkpointSoon(wait);
+  checkpointSoon(sending: boolean): void {
+    this.#writer.checkpointSoon(sending);
   }
 
   /** A wait is over: a deferred commit point not yet made is made now (see SessionWriter). */

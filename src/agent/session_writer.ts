@@ -79,11 +79,12 @@ export class SessionWriter {
    * read-only tools, the person's next message): the queued writes are journaled, then applied,
    * once the caller has begun the wait, before anything it brings back is read (see `#arm` and
    * `waited`). A wait that may change the world (a mutating tool) needs `checkpoint()`: its
-   * record must be on disk before it starts.
+   * record must be on disk before it starts. `sending`: the wait begins with a request the event
+   * loop has yet to send.
    */
-  checkpointSoon(wait: "model" | "read"): void {
+  checkpointSoon(sending: boolean): void {
     if (!this.#queue.empty || this.#unapplied.length > 0 || this.#unjournaled.length > 0) {
-      this.#arm(wait === "model");
+      this.#arm(sending);
     }
     this.#raise();
   }
@@ -203,21 +204,31 @@ export class SessionWriter {
 
   /**
    * Defers the rest of a commit point to the end of this turn of the event loop, or of the next
-   * one when the wait is on the network. A model call's request is written to its connection
-   * during the next turn's I/O polling, not before: work done in this turn would hold it back.
-   * A tool's file and process operations run on other threads once started, so this turn's end
-   * already overlaps them. `waited` covers a wait that ends sooner.
+   * one when the wait begins by sending a request. A model call's request is written to its connection
+   * during the next turn's I/O polling, not before: work done in this turn would hold it back,
+   * so a commit already pending for this turn is put off too. A tool's file and process
+   * operations run on other threads once started, so this turn's end already overlaps them.
+   * `waited` covers a wait that ends sooner.
    */
-  #arm(network: boolean): void {
-    this.#timer ??= setImmediate(network ? this.#next : this.#later);
+  #arm(sending: boolean): void {
+    if (sending) this.#turns = 2;
+    this.#timer ??= setImmediate(this.#tick);
   }
 
-  #next = () => {
-    this.#timer = setImmediate(this.#later);
+  /** The turns of the event loop left before the deferred work runs (see `#arm`). */
+  #turns = 1;
+
+  #tick = () => {
+    if (--this.#turns > 0) {
+      this.#timer = setImmediate(this.#tick);
+      return;
+    }
+    this.#turns = 1;
+    this.#later();
   };
 
   /** The deferred half of a commit point; its failures wait for the next one to report them. */
-  #later = () => {
+  #later(): void {
     this.#timer = undefined;
     try {
       this.#commit();
@@ -226,7 +237,7 @@ export class SessionWriter {
       this.#failure ??= err;
     }
     this.#wake();
-  };
+  }
 
   #wake(): void {
     const waiters = this.#waiters;
@@ -240,6 +251,7 @@ export class SessionWriter {
     if (this.#timer !== undefined) {
       clearImmediate(this.#timer);
       this.#timer = undefined;
+      this.#turns = 1;
     }
     try {
       this.#applyPending();

@@ -11,6 +11,7 @@
 // Run: NO_COLOR=1 deno run --allow-all tests/bench/agent_bench.ts [--turns 100]
 import type { AgentEvent } from "../../src/agent/mod.ts";
 import { SessionJournal } from "../../src/agent/session_journal.ts";
+import type { SessionStore } from "../../src/agent/session_store.ts";
 import type { LanguageModel, ModelRequest, StreamPart } from "../../src/core/mod.ts";
 import Anthropic from "@anthropic-ai/sdk";
 import { Stream } from "@anthropic-ai/sdk/core/streaming";
@@ -97,11 +98,11 @@ timeSdk(clock, posted);
 const agent = await t.reopen({ model: timed(t.model("anthropic:claude-sonnet-4-6"), clock) });
 // The commit points' part on the critical path, timed on the store itself.
 for (const name of ["checkpoint", "checkpointSoon", "waited"] as const) {
-  const method = agent.store[name].bind(agent.store);
-  agent.store[name] = () => {
+  const method = agent.store[name] as (this: SessionStore, ...args: unknown[]) => void;
+  (agent.store[name] as (...args: unknown[]) => void) = (...args) => {
     const t0 = performance.now();
     try {
-      method();
+      method.apply(agent.store, args);
     } finally {
       clock.commitMs += performance.now() - t0;
     }
