@@ -52,10 +52,11 @@ export function loopHooks(
         return deps.compact(signal, Math.floor(budget.history * 0.4)).then(() => {});
       }
     },
-    // Before a model call or read-only tools the writes go to disk once the wait has begun, off
-    // the turn's critical path; before a tool that may change the world, first.
-    checkpoint: (wait) =>
-      wait === "change" ? store.checkpoint() : store.checkpointSoon(wait === "model"),
+    // Before a model call the writes go to disk once its request is on its way, off the turn's
+    // critical path. Before tools, first: one that may change the world must be on record before
+    // it starts, and file tools mostly answer within the same turn of the event loop, so a
+    // deferred commit would only be made after them, on the same path.
+    checkpoint: (wait) => wait === "model" ? store.checkpointSoon(true) : store.checkpoint(),
     waited: () => store.waited(),
     onUsage: (usage: Usage, role: AgentRole, model: LanguageModel, at: number) =>
       deps.charge(usage, role, { id: model.info.id, costUsd: deps.costOf(usage, model) }, at),

@@ -27,36 +27,49 @@ export function streamTurn(
   const emit = (event: AgentEvent) => {
     if (open) channel.push(event);
   };
-  const done = execute(controller.signal, emit).catch((err) => {
-    const error = isLoomError(err)
-      ? err
-      : new LoomError("UNAVAILABLE", `Cannot finish the turn: internal error: ${String(err)}`, {
-        cause: err,
-      });
-    emit({ type: "error", error });
-    emit({
-      type: "final",
-      text: "",
-      reason: controller.signal.aborted ? "cancelled" : "error",
-      steps: 0,
-    });
-  }).finally(() => {
-    outer?.removeEventListener("abort", onAbort);
-    open = false;
-    onSettled();
-  });
+  // One async function for the whole run: its end, the stream's end and releasing the signal.
   // The channel ends once the run has settled, with the run's own failure if it had one, so a
   // reader that reaches the end has waited for the whole run.
-  done.then(() => channel.close(), (err) => channel.fail(err)).finally(() =>
-    controller.abort(SETTLED)
-  );
+  let failure: { error: unknown } | undefined;
+  const done = (async () => {
+    try {
+      try {
+        await execute(controller.signal, emit);
+      } catch (err) {
+        const error = isLoomError(err)
+          ? err
+          : new LoomError("UNAVAILABLE", `Cannot finish the turn: internal error: ${String(err)}`, {
+            cause: err,
+          });
+        emit({ type: "error", error });
+        emit({
+          type: "final",
+          text: "",
+          reason: controller.signal.aborted ? "cancelled" : "error",
+          steps: 0,
+        });
+      } finally {
+        outer?.removeEventListener("abort", onAbort);
+        open = false;
+        onSettled();
+      }
+      channel.close();
+    } catch (err) {
+      failure = { error: err };
+      channel.fail(err);
+    }
+    controller.abort(SETTLED);
+  })();
   return {
     [Symbol.asyncIterator]: () => ({
       next: () => channel.next(),
       // Leaving early cancels the run and waits for it to settle.
       return: () => {
         controller.abort();
-        return done.then(() => ({ value: undefined, done: true }));
+        return done.then(() => {
+          if (failure) throw failure.error;
+          return { value: undefined, done: true };
+        });
       },
     }),
   };

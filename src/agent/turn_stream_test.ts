@@ -42,7 +42,10 @@ Deno.test("a turn's events end only after the run has settled", async () => {
   );
   for await (const event of events) order.push(`step ${(event as { step: number }).step}`);
   order.push("end");
-  assert.deepEqual(order, ["step 1", "step 2", "settled", "end"]);
+  // Every event is read, and the stream ends only once the run has settled (the reader may be a
+  // little behind the run: events queue).
+  assert.deepEqual(order.filter((x) => x !== "settled"), ["step 1", "step 2", "end"]);
+  assert.ok(order.indexOf("settled") < order.indexOf("end"));
 });
 
 Deno.test("leaving a turn's events early cancels the run and waits for it", async () => {
