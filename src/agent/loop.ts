@@ -1,8 +1,9 @@
 // The ReAct loop: model → tool calls → results → model, until an answer or a limit.
-import { LoomError } from "../core/mod.ts";
+import { LoomError, type PushableParts, pushParts } from "../core/mod.ts";
 import type {
   LanguageModel,
   Message,
+  StreamPart,
   TextPart,
   ToolDefinition,
   ToolUsePart,
@@ -155,7 +156,7 @@ async function streamTurn(options: LoopOptions, messages: Message[], step: numbe
       { signal: options.signal },
     );
     let waiting = true;
-    for await (const part of stream) {
+    const take = (part: StreamPart) => {
       if (waiting) {
         waiting = false;
         options.waited?.();
@@ -194,7 +195,11 @@ async function streamTurn(options: LoopOptions, messages: Message[], step: numbe
           turn.error = part.error;
           break;
       }
-    }
+    };
+    // Pushed when the model can (no promise per part), else iterated.
+    const push = (stream as Partial<PushableParts>)[pushParts];
+    if (push) await push.call(stream, take);
+    else for await (const part of stream) take(part);
   } catch (err) {
     if (options.signal.aborted) turn.error = new LoomError("CANCELLED", "Cannot finish: cancelled");
     else throw err;

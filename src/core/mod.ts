@@ -22,6 +22,7 @@ export type {
   ModelInfo,
   ModelPrices,
   ModelRequest,
+  PushableParts,
   StreamPart,
   TextPart,
   ToolDefinition,
@@ -29,3 +30,4 @@ export type {
   ToolUsePart,
   Usage,
 } from "./model.ts";
+export { pushParts } from "./model.ts";

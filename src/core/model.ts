@@ -128,6 +128,18 @@ export interface ModelCapabilities {
   promptCaching: boolean;
 }
 
+/**
+ * The key of an optional method on a model's part stream: `stream[pushParts](each)` hands every
+ * part to `each` as it arrives and resolves once the stream is over, with no promise per part as
+ * iterating costs. If `each` throws, the call is cancelled and the promise rejects with it.
+ */
+export const pushParts: unique symbol = Symbol("loom.pushParts");
+
+/** A part stream that can also push its parts (see `pushParts`). */
+export interface PushableParts extends AsyncIterable<StreamPart> {
+  [pushParts](each: (part: StreamPart) => void): Promise<void>;
+}
+
 /** A chat model behind one provider, streaming normalised parts. */
 export interface LanguageModel {
   readonly info: ModelInfo;

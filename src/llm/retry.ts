@@ -1,6 +1,6 @@
 // One model call as a stream of parts, with retries before any output and an idle timeout.
 import { LoomError } from "../core/mod.ts";
-import type { StreamPart } from "../core/mod.ts";
+import { type PushableParts, pushParts, type StreamPart } from "../core/mod.ts";
 import { type Endpoint, type Fault, judgeFault } from "./faults.ts";
 import { type IdleWatch, watchIdle } from "./idle_watch.ts";
 
@@ -57,7 +57,7 @@ export function streamWithRetries<E>(
   attempt: Attempt<E>,
   policy: RetryPolicy = {},
   signal?: AbortSignal,
-): AsyncIterableIterator<StreamPart> {
+): AsyncIterableIterator<StreamPart> & PushableParts {
   return new RetryingStream(attempt, policy, signal);
 }
 
@@ -75,7 +75,7 @@ interface Current<E> {
  * generator: each provider event costs one await here, and its parts are handed out from a
  * queue, without a generator suspending and resuming per part.
  */
-class RetryingStream<E> implements AsyncIterableIterator<StreamPart> {
+class RetryingStream<E> implements AsyncIterableIterator<StreamPart>, PushableParts {
   readonly #attempt: Attempt<E>;
   readonly #policy: RetryPolicy;
   readonly #signal: AbortSignal | undefined;
@@ -108,7 +108,17 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart> {
 
   next(): Promise<IteratorResult<StreamPart>> {
     if (this.#head < this.#parts.length || this.#finished) return Promise.resolve(this.#take());
-    return this.#pull();
+    return this.#read();
+  }
+
+  /** Hands every part to `each` as it is made (see `pushParts`). */
+  async [pushParts](each: (part: StreamPart) => void): Promise<void> {
+    try {
+      await this.#read(each);
+    } catch (err) {
+      this.return();
+      throw err;
+    }
   }
 
   /** The next queued part, or the end once none is left and none will come. */
@@ -128,9 +138,14 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart> {
     return Promise.resolve(DONE);
   }
 
-  /** Reads provider events until there is a part to hand out, or the stream is over. */
-  async #pull(): Promise<IteratorResult<StreamPart>> {
-    while (this.#head >= this.#parts.length && !this.#finished) {
+  /**
+   * Reads provider events until there is a part to hand out, or the stream is over. With `each`,
+   * hands parts to it as they come and reads on to the end.
+   */
+  async #read(each?: (part: StreamPart) => void): Promise<IteratorResult<StreamPart>> {
+    for (;;) {
+      if (each) { while (this.#head < this.#parts.length) each(this.#parts[this.#head++]); }
+      if (this.#head < this.#parts.length || this.#finished) break;
       try {
         if (this.#delayMs !== undefined) {
           await this.#backoff(this.#delayMs);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { StreamPart } from "../core/mod.ts";
+import { type PushableParts, pushParts, type StreamPart } from "../core/mod.ts";
 import { collect, type FakeReply, reply, startFakeLlm, textOf } from "../../tests/_lib/fake_llm.ts";
 import { createModel } from "./mod.ts";
 import { backoff, type RetryPolicy } from "./retry.ts";
@@ -191,6 +191,51 @@ for (const [api, id] of APIS) {
     }
     assert.equal(textOf(parts), "held and then finished");
     assert.deepEqual(parts.filter((p) => p.type === "retry" || p.type === "error"), []);
+  });
+
+  Deno.test(`${api}: parts pushed to a callback are the parts iterated, through retries and errors`, async () => {
+    const script = () => [
+      reply.rateLimited(0),
+      reply.toolCall("file_read", { path: "a.ts" }, { id: "call_1", text: "Reading." }),
+      reply.httpError(400, "bad request"),
+    ];
+    const run = async (push: boolean) => {
+      await using llm = await startFakeLlm({ replies: script() });
+      const model = createModel(id, { env: llm.env(), retry: recordingPolicy().policy });
+      const calls: StreamPart[][] = [];
+      for (let i = 0; i < 2; i++) {
+        const stream = model.stream(ASK);
+        const parts: StreamPart[] = [];
+        if (push) await (stream as PushableParts)[pushParts]((part) => parts.push(part));
+        else for await (const part of stream) parts.push(part);
+        calls.push(parts);
+      }
+      // Error messages name the fake's port, which differs between the two servers.
+      return JSON.stringify(calls, (k, v) => (k === "error" ? v.code : v));
+    };
+    const pushed = await run(true);
+    assert.equal(pushed, await run(false));
+    assert.match(pushed, /"retry"[^]*"tool-call-end"[^]*"finish"[^]*"error"/);
+  });
+
+  Deno.test(`${api}: a callback that throws while parts are pushed cancels the call`, async () => {
+    const answer = reply.text("first part and more", { chunks: 3 });
+    await using llm = await startFakeLlm({ replies: [reply.cut(answer, 4, "stall")] });
+    const policy = recordingPolicy({ idleTimeoutMs: 60_000 }).policy;
+    const stream = createModel(id, { env: llm.env(), retry: policy }).stream(ASK);
+    const failure = new Error("the reader gave up");
+    let seen = 0;
+    // Without the cancel this would wait out the idle minute on a provider that went quiet.
+    await assert.rejects(
+      (stream as PushableParts)[pushParts](() => {
+        seen++;
+        throw failure;
+      }),
+      (err) => err === failure,
+    );
+    assert.equal(seen, 1);
+    // The request was let go: the provider sees its client gone.
+    await waitFor(() => llm.stalled() === 0);
   });
 
   Deno.test(`${api}: aborting mid-stream ends with CANCELLED and sends nothing more`, async () => {

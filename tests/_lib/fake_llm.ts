@@ -43,6 +43,8 @@ export interface FakeLlm extends AsyncDisposable {
   enqueue(...steps: ScriptStep[]): void;
   /** Replies still queued. */
   pending(): number;
+  /** Stalled replies whose client has not gone away yet. */
+  stalled(): number;
   /** Variables that point both SDKs at this server with a test key. */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -194,6 +196,7 @@ export function startFakeLlm(
     requests,
     enqueue: (...steps) => void queue.push(...steps),
     pending: () => queue.length,
+    stalled: () => open.size,
     env: () => ({
       ANTHROPIC_BASE_URL: url,
       OPENAI_BASE_URL: `${url}/v1`,
