@@ -1,9 +1,11 @@
 // Sessions in SQLite: each message, tool call and usage row is written as it happens. With
-// `writeBehind`, writes queue in memory until a commit point: the agent calls `checkpoint()`
-// before it waits on anything outside (a model, a tool, a person, the end of a run), which
-// appends them to the session journal in one write and applies them to SQLite while it waits
-// (see session_writer.ts). A crash loses at most the part being streamed; the next store to open
-// the database replays what a dead process journaled but did not apply.
+// `writeBehind`, writes queue in memory until a commit point: the agent reaches one at each wait
+// on anything outside (a model, a tool, a person, the end of a run), which appends them to the
+// session journal in one write and applies them to SQLite while it waits (see
+// session_writer.ts). Before a tool the commit is made at once (`checkpoint()`); before a model
+// call or a person, once the wait has begun (`checkpointSoon()`), and in any case before anything
+// the wait brings back is acted on (`waited()`). A crash loses at most the part being streamed;
+// the next store to open the database replays what a dead process journaled but did not apply.
 import { LoomError } from "../core/mod.ts";
 import type { Clock, Message, ToolUsePart, Usage } from "../core/mod.ts";
 import { transaction } from "../store/mod.ts";
