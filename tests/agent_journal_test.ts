@@ -184,82 +184,80 @@ Deno.test("a commit point reaches SQLite once the event loop is free, and reads 
   }
 });
 
+/** A write-behind store on a new session, and what another connection and the journals hold. */
+function openWatched(root: string) {
+  const db = openAgentDatabase(root);
+  const reader = openAgentDatabase(root);
+  const store = new SessionStore(db, { writeBehind: true });
+  const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
+  const dir = `${root}/.loom/loom.db.journal.d`;
+  return {
+    store,
+    session,
+    /** The messages in SQLite, as another process sees them. */
+    count: () =>
+      (reader.prepare("SELECT count(*) AS n FROM agent_messages").get() as { n: number }).n,
+    /** Everything the journals hold. */
+    journaled: () =>
+      (existsSync(dir) ? journals(root) : []).map((name) => Deno.readTextFileSync(`${dir}/${name}`))
+        .join(""),
+    [Symbol.dispose]() {
+      store.close();
+      reader.close();
+      db.close();
+    },
+  };
+}
+
 Deno.test("a commit point before a wait that changes nothing is journaled and applied once the wait has begun", async () => {
   await using project = await createTempProject({}, { git: true });
-  const db = openAgentDatabase(project.root);
-  const reader = openAgentDatabase(project.root);
-  try {
-    const store = new SessionStore(db, { writeBehind: true });
-    const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
-    const count = () =>
-      (reader.prepare("SELECT count(*) AS n FROM agent_messages").get() as { n: number }).n;
-    const dir = `${project.root}/.loom/loom.db.journal.d`;
-    const journaled = () =>
-      (existsSync(dir) ? journals(project.root) : []).map((name) =>
-        Deno.readTextFileSync(`${project.root}/.loom/loom.db.journal.d/${name}`)
-      ).join("");
-    store.append(session.id, { role: "user", content: "hello" });
-    store.checkpointSoon(true);
-    // The caller starts its wait here (sends its request): nothing is written before that.
-    assert.equal(count(), 0);
-    assert.doesNotMatch(journaled(), /hello/);
-    // Not in this turn of the event loop either: the wait's request is sent in the next one.
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.doesNotMatch(journaled(), /hello/);
-    await store.settled();
-    assert.match(journaled(), /hello/);
-    assert.equal(count(), 1);
-    // Before tools that only read there is no request to send first: the same turn will do.
-    store.append(session.id, { role: "user", content: "reading" });
-    store.checkpointSoon(false);
-    assert.doesNotMatch(journaled(), /reading/);
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.match(journaled(), /reading/);
-    assert.equal(count(), 2);
-    // A commit point with nothing queued arms nothing.
-    store.checkpointSoon(true);
-    await store.settled();
-    assert.equal(count(), 2);
-    // One that must be on disk first still is, and takes along what was queued for later.
-    store.append(session.id, { role: "user", content: "queued" });
-    store.checkpointSoon(true);
-    store.append(session.id, { role: "user", content: "ahead" });
-    store.checkpoint();
-    assert.match(journaled(), /queued[^]*ahead/);
-    await store.settled();
-    assert.equal(count(), 4);
-    store.close();
-  } finally {
-    reader.close();
-    db.close();
-  }
+  using watched = openWatched(project.root);
+  const { store, session, count, journaled } = watched;
+  store.append(session.id, { role: "user", content: "hello" });
+  store.checkpointSoon(true);
+  // The caller starts its wait here (sends its request): nothing is written before that.
+  assert.equal(count(), 0);
+  assert.doesNotMatch(journaled(), /hello/);
+  // Not in this turn of the event loop either: the wait's request is sent in the next one.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.doesNotMatch(journaled(), /hello/);
+  await store.settled();
+  assert.match(journaled(), /hello/);
+  assert.equal(count(), 1);
+  // Before a wait with no request to send first, the end of this turn will do.
+  store.append(session.id, { role: "user", content: "reading" });
+  store.checkpointSoon(false);
+  assert.doesNotMatch(journaled(), /reading/);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.match(journaled(), /reading/);
+  assert.equal(count(), 2);
+  // A commit point with nothing queued arms nothing.
+  store.checkpointSoon(true);
+  await store.settled();
+  assert.equal(count(), 2);
+  // One that must be on disk first still is, and takes along what was queued for later.
+  store.append(session.id, { role: "user", content: "queued" });
+  store.checkpointSoon(true);
+  store.append(session.id, { role: "user", content: "ahead" });
+  store.checkpoint();
+  assert.match(journaled(), /queued[^]*ahead/);
+  await store.settled();
+  assert.equal(count(), 4);
 });
 
 Deno.test("a wait that ends before the event loop turns still has the writes before it journaled before it is acted on", async () => {
   await using project = await createTempProject({}, { git: true });
-  const db = openAgentDatabase(project.root);
-  const reader = openAgentDatabase(project.root);
-  try {
-    const store = new SessionStore(db, { writeBehind: true });
-    const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
-    store.append(session.id, { role: "user", content: "before the wait" });
-    store.checkpointSoon(true);
-    // A tool that answered without giving the event loop a turn.
-    store.waited();
-    const dir = `${project.root}/.loom/loom.db.journal.d`;
-    const text = journals(project.root).map((name) => Deno.readTextFileSync(`${dir}/${name}`));
-    assert.match(text.join(""), /before the wait/);
-    // SQLite still gets it in the background.
-    const count = () =>
-      (reader.prepare("SELECT count(*) AS n FROM agent_messages").get() as { n: number }).n;
-    assert.equal(count(), 0);
-    await store.settled();
-    assert.equal(count(), 1);
-    store.close();
-  } finally {
-    reader.close();
-    db.close();
-  }
+  using watched = openWatched(project.root);
+  const { store, session, count, journaled } = watched;
+  store.append(session.id, { role: "user", content: "before the wait" });
+  store.checkpointSoon(true);
+  // A wait that ended without giving the event loop a turn.
+  store.waited();
+  assert.match(journaled(), /before the wait/);
+  // SQLite still gets it in the background.
+  assert.equal(count(), 0);
+  await store.settled();
+  assert.equal(count(), 1);
 });
 
 Deno.test("without a usable journal directory every commit point goes to SQLite at once", async () => {

@@ -4,7 +4,7 @@ import { openAgentDatabase } from "../src/agent/mod.ts";
 import { lookupModel } from "../src/llm/mod.ts";
 import { defineTool, type Tool } from "../src/tools/define.ts";
 import { costOf } from "../src/llm/mod.ts";
-import { drain, ofType, openTestAgent } from "./_lib/agent.ts";
+import { drain, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -129,13 +129,7 @@ Deno.test("while a tool runs, the request, the model's reply, its usage and the 
     name: "peek",
     description: "test probe: reads the session tables through another connection",
     input: z.object({}),
-    annotations: {
-      title: "peek",
-      readOnlyHint: true,
-      destructiveHint: false,
-      idempotentHint: true,
-      openWorldHint: false,
-    },
+    annotations: probeAnnotations("peek", true),
     permission: () => ({ kind: "read", tool: "peek", paths: [] }),
     async run() {
       // Loom journals before the tool starts and applies to SQLite while it runs.
@@ -199,13 +193,7 @@ Deno.test("a tool that may change the world starts only once its call is on disk
       name,
       description: "test probe: what the session journal holds as it starts",
       input: z.object({}),
-      annotations: {
-        title: name,
-        readOnlyHint: readOnly,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: probeAnnotations(name, readOnly),
       permission: () => ({ kind: "read", tool: name, paths: [] }),
       // Answers without giving the event loop a turn.
       run() {

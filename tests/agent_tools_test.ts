@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { isReadOnlyCall } from "../src/agent/mod.ts";
 import { defineTool, type Tool } from "../src/tools/define.ts";
-import { drain, ofType, openTestAgent } from "./_lib/agent.ts";
+import { drain, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 
 const APP = "export const answer = 42;\n";
@@ -17,13 +17,7 @@ function probeTools(log: string[]): Tool[] {
       name,
       description: `test probe (${readOnly ? "read-only" : "mutating"})`,
       input: z.object({ tag: z.string().describe("label for the log") }),
-      annotations: {
-        title: name,
-        readOnlyHint: readOnly,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: probeAnnotations(name, readOnly),
       permission: () => ({ kind: "read", tool: name, paths: [] }),
       async run(input, ctx) {
         log.push(`start ${input.tag}`);

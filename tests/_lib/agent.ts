@@ -99,3 +99,14 @@ export function ofType<T extends AgentEvent["type"]>(
 ): Extract<AgentEvent, { type: T }>[] {
   return events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
 }
+
+/** The annotations of a test's probe tool: read-only or not, otherwise harmless. */
+export function probeAnnotations(name: string, readOnly: boolean) {
+  return {
+    title: name,
+    readOnlyHint: readOnly,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  };
+}
