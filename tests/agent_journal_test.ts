@@ -334,13 +334,21 @@ Deno.test("a replayed journal whose file cannot be deleted is never applied twic
   } finally {
     Deno.removeSync = remove;
   }
-  const db = openAgentDatabase(project.root);
-  try {
-    assert.equal(new SessionStore(db).costs(id).total.calls, 1);
-    assert.deepEqual(journals(project.root), [], "deleted once it can be");
-    assert.deepEqual(db.prepare("SELECT * FROM agent_journals").all(), []);
-  } finally {
-    db.close();
+  // A child process forked by another test in this process while the journal was open holds a
+  // copy of its lock until it execs: until then the journal is not free, and an open leaves it
+  // for a later one. So a few opens, as the next starts of Loom would be.
+  for (let open = 0;; open++) {
+    const db = openAgentDatabase(project.root);
+    try {
+      assert.equal(new SessionStore(db).costs(id).total.calls, 1);
+      if (journals(project.root).length > 0 && open < 100) continue;
+      assert.deepEqual(journals(project.root), [], "deleted once it can be");
+      assert.deepEqual(db.prepare("SELECT * FROM agent_journals").all(), []);
+      break;
+    } finally {
+      db.close();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 });
 
