@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { openAgentDatabase } from "../src/agent/mod.ts";
-import { lookupModel } from "../src/llm/mod.ts";
+import { createModel, lookupModel } from "../src/llm/mod.ts";
 import { defineTool, type Tool } from "../src/tools/define.ts";
 import { costOf } from "../src/llm/mod.ts";
 import { drain, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
+import { anthropicFrames } from "./_lib/fake_llm_wire.ts";
 
 // deno-lint-ignore no-explicit-any
 const strip = (value: any): any =>
@@ -216,4 +217,29 @@ Deno.test("a tool that may change the world starts only once its call is on disk
   // what the read-only call (which gave the event loop no turn) brought back.
   assert.match(seen[1], /toolu_change/);
   assert.match(seen[1], /look done/);
+});
+
+Deno.test("a reply that arrives before the event loop turns is acted on only once the request is journaled", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm);
+  // The real SDK and wire format, over a transport that hands the whole reply over at once: the
+  // reply is read before the event loop gets to the commit it deferred past the request.
+  const usage = { input: 10, output: 3, cacheRead: 0, cacheWrite: 0 };
+  const sse = anthropicFrames(reply.text("instant answer"), "claude-sonnet-4-6", usage, 1).join("");
+  const instant = createModel("anthropic:claude-sonnet-4-6", {
+    env: llm.env(),
+    fetch: () =>
+      Promise.resolve(new Response(sse, { headers: { "content-type": "text/event-stream" } })),
+  });
+  const agent = await t.reopen({ model: instant });
+  const dir = `${t.project.root}/.loom/loom.db.journal.d`;
+  const journal = () =>
+    [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".jsonl"))
+      .map((e) => Deno.readTextFileSync(`${dir}/${e.name}`)).join("");
+  llm.enqueue(reply.text("Instant session"));
+  let seen: string | undefined;
+  for await (const event of agent.run("journal me first")) {
+    if (event.type === "text-delta") seen ??= journal();
+  }
+  assert.match(seen ?? "", /journal me first/);
 });
