@@ -146,6 +146,8 @@ interface OpenOptions {
   implicitReads?: boolean;
   /** Load only these tools' modules (default: all, for listings). */
   tools?: readonly string[];
+  /** Read no config file (doctor, when one cannot be loaded). */
+  ignoreConfigFiles?: boolean;
 }
 
 async function open(args: CliArgs, options: OpenOptions): Promise<OpenedHost> {
@@ -171,6 +173,7 @@ async function open(args: CliArgs, options: OpenOptions): Promise<OpenedHost> {
     ask,
     implicitReads: options.implicitReads ?? false,
     tools: options.tools,
+    ignoreConfigFiles: options.ignoreConfigFiles,
   });
 }
 
@@ -280,8 +283,17 @@ async function doctorCommand(args: CliArgs): Promise<number> {
   const { createProcessRunner } = await load<typeof import("./sandbox/mod.ts")>("./sandbox/mod.ts");
   const { join } = await load<typeof import("node:path")>("node:path");
   let opened: OpenedHost;
+  // A config file that cannot be loaded is one problem among the others: the rest is checked on
+  // the defaults, so the report still says what else needs fixing.
+  let configProblem: { message: string; file: unknown } | undefined;
   try {
-    opened = await open(args, { interactive: false });
+    try {
+      opened = await open(args, { interactive: false });
+    } catch (e) {
+      if (!isLoomError(e) || e.code !== "CONFIG") throw e;
+      configProblem = { message: e.message, file: e.details?.file };
+      opened = await open(args, { interactive: false, ignoreConfigFiles: true });
+    }
   } catch (e) {
     if (!isLoomError(e)) throw e;
     const message = `loom doctor: the project cannot be opened\n  ${e.message}\n`;
@@ -291,6 +303,19 @@ async function doctorCommand(args: CliArgs): Promise<number> {
   }
   const probe = createProcessRunner({ env: Deno.env.toObject() });
   const report = await runDoctor(opened, probe, Deno.version.deno, VERSION, Deno.env.toObject());
+  if (configProblem !== undefined) {
+    err(`loom doctor: ${configProblem.message}\n`);
+    report.checks.unshift({
+      name: "config",
+      ok: false,
+      detail: configProblem.message,
+      fix: "fix the file; until then Loom will not start, and the checks here used the defaults",
+      severity: "error",
+    });
+    if (typeof configProblem.file === "string") {
+      report.configFiles.unshift({ path: configProblem.file, kind: "not loaded: see Problems" });
+    }
+  }
   const { DATA_DIR_FIX, probeDataDir } = await load<typeof import("./tools/host.ts")>(
     "./tools/host.ts",
   );

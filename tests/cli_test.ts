@@ -180,14 +180,25 @@ Deno.test("loom doctor --json reports tools, sandbox mode, config files and trus
   );
 });
 
-Deno.test("a bad .loom.toml makes doctor exit 1 naming file, line and key", async () => {
+Deno.test("a bad .loom.toml makes doctor exit 1 naming file, line and key, and still check the rest", async () => {
   await using project = await createTempProject({
     ".loom.toml": '[sandbox]\nmode = "sometimes"\n',
   });
-  const run = await runLoom(["doctor"], { cwd: project.root, home: await tempHome() });
+  const home = await tempHome();
+  const run = await runLoom(["doctor"], { cwd: project.root, home });
   assert.equal(run.code, 1);
   assert.match(run.stderr, /\.loom\.toml": sandbox\.mode at line 2, column 1/);
   assert.match(run.stderr, /sandbox\.mode/);
+  // The rest is still checked (on the defaults), and the file is listed as not loaded.
+  assert.match(run.stdout, /^deno +\d/m);
+  assert.match(run.stdout, /^config +.*\.loom\.toml \(not loaded: see Problems\)/m);
+  assert.match(run.stdout, /\[error\] config: Cannot load ".*\.loom\.toml": sandbox\.mode/);
+  const json = await runLoom(["doctor", "--json"], { cwd: project.root, home });
+  assert.equal(json.code, 1);
+  const report = JSON.parse(json.stdout);
+  const config = report.checks.find((c: { name: string }) => c.name === "config");
+  assert.deepEqual([config.ok, config.severity], [false, "error"]);
+  assert.ok(report.checks.some((c: { name: string }) => c.name === "git"), json.stdout);
 });
 
 Deno.test("loom tool file_edit edits a file in one call (the person is the reader) and prints the diff", async () => {

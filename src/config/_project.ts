@@ -23,11 +23,14 @@ export interface ProjectAnalysis {
 }
 
 /** Reads and validates the project's own files; throws CONFIG for a bad `.loom.toml`. */
-export async function analyseProject(root: string): Promise<ProjectAnalysis> {
+export async function analyseProject(
+  root: string,
+  options: { ignoreConfig?: boolean } = {},
+): Promise<ProjectAnalysis> {
   const realRoot = await realRootOf(root);
   const files: ProjectAnalysis["files"] = [];
   const configPath = join(realRoot, ".loom.toml");
-  const configText = await readOptional(configPath);
+  const configText = options.ignoreConfig ? undefined : await readOptional(configPath);
   let layer: ConfigLayer = {};
   let warnings: string[] = [];
   let configWidening: WideningItem[] = [];

@@ -19,6 +19,11 @@ export interface LoadConfigOptions {
   env: Record<string, string>;
   flags?: DeepPartial<LoomConfig>;
   trustStorePath?: string;
+  /**
+   * Read no config file (`~/.loom/config.toml`, `.loom.toml`): defaults, flags and environment
+   * only. `loom doctor` checks the rest this way when a config file cannot be loaded.
+   */
+  ignoreConfigFiles?: boolean;
 }
 
 /** The effective configuration and where it came from. */
@@ -38,7 +43,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
 
   let user: ConfigLayer = {};
   const userPath = join(options.home, ".loom", "config.toml");
-  const userText = await readOptional(userPath);
+  const userText = options.ignoreConfigFiles ? undefined : await readOptional(userPath);
   if (userText !== undefined) {
     files.push({ path: userPath, kind: "user" });
     const { parseConfigText } = await import("./layer.ts");
@@ -47,7 +52,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     warnings.push(...parsed.warnings);
   }
 
-  const project = await analyseProject(options.root);
+  const project = await analyseProject(options.root, {
+    ignoreConfig: options.ignoreConfigFiles,
+  });
   files.push(...project.files);
   warnings.push(...project.warnings);
   for (const error of project.rules.errors) {

@@ -35,6 +35,8 @@ export interface OpenHostOptions {
   sessionId?: string;
   /** Load only these tools' modules (`loom tool NAME`); default: every tool, as listings need. */
   tools?: readonly string[];
+  /** Read no config file: defaults, flags and environment only (see LoadConfigOptions). */
+  ignoreConfigFiles?: boolean;
 }
 
 /** A ready tool host plus what was learned opening it (for doctor, trust and the MCP server). */
@@ -56,7 +58,13 @@ export async function openToolHost(options: OpenHostOptions): Promise<OpenedHost
   const guard = await createPathGuard(options.root);
   // Independent lookups, started together.
   const [loaded, rgPath] = await Promise.all([
-    loadConfig({ root: guard.root, home: options.home, env: options.env, flags: options.flags }),
+    loadConfig({
+      root: guard.root,
+      home: options.home,
+      env: options.env,
+      flags: options.flags,
+      ignoreConfigFiles: options.ignoreConfigFiles,
+    }),
     options.env.LOOM_SEARCH_ENGINE === "builtin" ? null : findOnPath("rg", options.env),
   ]);
   const { config, rules } = loaded;
