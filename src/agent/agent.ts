@@ -243,10 +243,11 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     }
     // The session was touched when the run began: `updated_at` is when it was last used, and the
     // commit that ends the run carries one statement fewer.
-    store.checkpointSoon(false);
+    // A title is a model call: its request goes first.
+    const titling = current.title === null && !signal.aborted;
+    store.checkpointSoon(titling);
     if (result.error) emit({ type: "error", error: result.error });
-    if (current.title === null && !signal.aborted) {
-      store.checkpointSoon(true);
+    if (titling) {
       const { title, usage } = await generateTitle(weak, input, { signal });
       store.waited();
       if (usage) chargeModel(usage, "title", weak, 0);

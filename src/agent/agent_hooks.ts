@@ -53,9 +53,9 @@ export function loopHooks(
       }
     },
     // Before a model call the writes go to disk once its request is on its way, off the turn's
-    // critical path. Before tools, first: one that may change the world must be on record before
-    // it starts, and file tools mostly answer within the same turn of the event loop, so a
-    // deferred commit would only be made after them, on the same path.
+    // critical path (`waited` catches a reply that comes sooner). Before tools, first: one that
+    // may change the world must be on record before it starts, and file tools mostly answer
+    // within the same turn of the event loop, so a deferred commit would only land after them.
     checkpoint: (wait) => wait === "model" ? store.checkpointSoon(true) : store.checkpoint(),
     waited: () => store.waited(),
     onUsage: (usage: Usage, role: AgentRole, model: LanguageModel, at: number) =>

@@ -9,11 +9,8 @@ export type AgentRole = "main" | "architect" | "editor";
 /** Who a model call's tokens are charged to. */
 export type UsageRole = AgentRole | "compaction" | "title" | "sub_agent";
 
-/**
- * What the loop is about to wait on, for its commit point: a model call (a request to send), tools
- * that only read, or a tool that may change the world (its record must be on disk first).
- */
-export type WaitKind = "model" | "read" | "change";
+/** What the loop is about to wait on, for its commit point: a model call, or tool calls. */
+export type WaitKind = "model" | "tools";
 
 /** Why a run stopped. */
 export type StopReason =

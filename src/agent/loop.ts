@@ -106,7 +106,6 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       onEnd: options.onToolEnd,
       fit: options.fitResult,
       checkpoint: options.checkpoint,
-      waited: options.waited,
     });
     options.history.append({ role: "tool", content: results });
     if (options.signal.aborted) return cancelled(lastText, step - first + 1);

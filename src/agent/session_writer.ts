@@ -41,6 +41,8 @@ export class SessionWriter {
   #lastSeq = 0;
   /** The pending commit or apply (see `#arm`). */
   #timer: ReturnType<typeof setImmediate> | undefined;
+  /** The turns of the event loop left before the deferred work runs (see `#arm`). */
+  #turns = 1;
   /** Callers of `settled()` waiting for it. */
   #waiters: (() => void)[] = [];
   /** An apply that failed, to report at the next commit point (its writes stay queued). */
@@ -75,12 +77,11 @@ export class SessionWriter {
   }
 
   /**
-   * A commit point before a wait that changes nothing outside the process (a model call,
-   * read-only tools, the person's next message): the queued writes are journaled, then applied,
-   * once the caller has begun the wait, before anything it brings back is read (see `#arm` and
-   * `waited`). A wait that may change the world (a mutating tool) needs `checkpoint()`: its
-   * record must be on disk before it starts. `sending`: the wait begins with a request the event
-   * loop has yet to send.
+   * A commit point before a wait that changes nothing outside the process (a model call, the
+   * person's next message): the queued writes are journaled, then applied, once the caller has
+   * begun the wait, before anything it brings back is read (see `#arm` and `waited`). A wait that
+   * may change the world (a tool) needs `checkpoint()`: its record must be on disk before it
+   * starts. `sending`: the wait begins with a request the event loop has yet to send.
    */
   checkpointSoon(sending: boolean): void {
     if (!this.#queue.empty || this.#unapplied.length > 0 || this.#unjournaled.length > 0) {
@@ -204,19 +205,15 @@ export class SessionWriter {
 
   /**
    * Defers the rest of a commit point to the end of this turn of the event loop, or of the next
-   * one when the wait begins by sending a request. A model call's request is written to its connection
-   * during the next turn's I/O polling, not before: work done in this turn would hold it back,
-   * so a commit already pending for this turn is put off too. A tool's file and process
-   * operations run on other threads once started, so this turn's end already overlaps them.
-   * `waited` covers a wait that ends sooner.
+   * one when the wait begins by sending a request. A model call's request is written to its
+   * connection during the next turn's I/O polling, not before: work done in this turn would hold
+   * it back, so a commit already pending for this turn is put off too. `waited` covers a wait
+   * that ends sooner.
    */
   #arm(sending: boolean): void {
     if (sending) this.#turns = 2;
     this.#timer ??= setImmediate(this.#tick);
   }
-
-  /** The turns of the event loop left before the deferred work runs (see `#arm`). */
-  #turns = 1;
 
   #tick = () => {
     if (--this.#turns > 0) {

@@ -26,8 +26,6 @@ export interface ExecOptions {
    * runs, and when one call of a batch ends while others still run (the agent commits here).
    */
   checkpoint?: (wait: WaitKind) => void;
-  /** Called as each call ends, before its outcome is acted on. */
-  waited?: () => void;
   now?: () => number;
 }
 
@@ -45,10 +43,10 @@ export async function executeCalls(
     ? await Promise.all(calls.map((call) => isReadOnlyCall(call, options.host)))
     : calls.map(() => true);
   const batch: number[] = [];
-  const run = async (indices: number[], wait: WaitKind) => {
+  const run = async (indices: number[]) => {
     const now = options.now ?? (() => performance.now());
     for (const i of indices) start(calls[i], options);
-    options.checkpoint?.(wait);
+    options.checkpoint?.("tools");
     // A tool's time starts once the calls are on record: the commit point is Loom's work.
     const started = now();
     let running = indices.length;
@@ -61,10 +59,10 @@ export async function executeCalls(
       batch.push(i);
       continue;
     }
-    if (batch.length > 0) await run(batch.splice(0), "read");
-    await run([i], "change");
+    if (batch.length > 0) await run(batch.splice(0));
+    await run([i]);
   }
-  if (batch.length > 0) await run(batch, "read");
+  if (batch.length > 0) await run(batch);
   return results;
 }
 
@@ -104,10 +102,8 @@ async function finish(
 ): Promise<ToolResultPart> {
   const outcome = await outcomeOf(call, options);
   const durationMs = now() - started;
-  options.waited?.();
   options.onEnd?.(call, outcome, durationMs);
-  // Only read-only calls run beside others.
-  if (othersRunning) options.checkpoint?.("read");
+  if (othersRunning) options.checkpoint?.("tools");
   options.emit({ type: "tool-end", id: call.id, name: call.name, outcome, durationMs });
   const text = outcome.isError ? outcome.text : options.fit?.(call, outcome.text) ?? outcome.text;
   return {
