@@ -31,7 +31,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   }
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-    if (!options.readonly) db.exec("PRAGMA journal_mode = WAL");
+    if (!options.readonly) enableWal(db, options.busyTimeoutMs ?? 5000);
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
     const sets = options.migrations ?? [];
@@ -44,6 +44,26 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   }
   return db;
 }
+
+/**
+ * Switches the file to WAL. While another connection is switching the same new file, SQLite
+ * answers "database is locked" at once instead of waiting out busy_timeout (seen with two
+ * processes opening a fresh project together): try again, briefly, until the timeout.
+ */
+function enableWal(db: DatabaseSync, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 1;; pause = Math.min(pause * 2, 50)) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (err) {
+      if (!isBusyError(err) || Date.now() >= deadline) throw err;
+      // Opening is synchronous: a short blocking pause, never past the deadline.
+      Atomics.wait(PAUSE, 0, 0, Math.min(pause, Math.max(1, deadline - Date.now())));
+    }
+  }
+}
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 function openError(path: string, cause: unknown): LoomError {
   const why = cause instanceof Error ? cause.message : String(cause);
