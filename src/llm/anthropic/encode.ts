@@ -4,6 +4,8 @@
 import type { Message, ModelInfo, ModelRequest, ToolDefinition } from "../../core/mod.ts";
 import { toAnthropicMessages } from "./request.ts";
 
+type Sent = Exclude<Message, { role: "system" }>;
+
 type Role = "user" | "assistant";
 interface Converted {
   role: Role;
@@ -11,8 +13,8 @@ interface Converted {
   blocks: string[];
   /** The blocks' JSON joined with commas, as UTF-8. */
   bytes: Uint8Array;
-  /** The same with a cache breakpoint on the last block, once needed. */
-  marked?: Uint8Array;
+  /** `bytes` without its final `}`, once needed: sent before BREAKPOINT to mark the last block. */
+  head?: Uint8Array;
 }
 /** Neighbouring messages of one role, sent as one message; `start` indexes the first. */
 interface Group {
@@ -58,6 +60,11 @@ const MESSAGES_OPEN = utf8.encode(`,"messages":[`);
 const OPEN: Record<Role, Uint8Array> = {
   user: utf8.encode('{"role":"user","content":['),
   assistant: utf8.encode('{"role":"assistant","content":['),
+};
+/** A comma, then OPEN: a message after the first. */
+const NEXT: Record<Role, Uint8Array> = {
+  user: utf8.encode(',{"role":"user","content":['),
+  assistant: utf8.encode(',{"role":"assistant","content":['),
 };
 const NOTHING: Converted = { role: "user", blocks: [], bytes: new Uint8Array() };
 const noStable = (): Stable => ({
@@ -254,14 +261,15 @@ export class AnthropicEncoder {
     return json;
   }
 
-  #convert(message: Message): Converted {
+  #convert(message: Sent): Converted {
     let converted = this.#messages.get(message);
     if (converted === undefined) {
-      const [group] = toAnthropicMessages([message]);
-      if (group) {
-        const blocks = (group.content as unknown[]).map((b) => JSON.stringify(b));
-        converted = { role: group.role as Role, blocks, bytes: utf8.encode(blocks.join(",")) };
-      } else converted = NOTHING;
+      const blocks = blockTexts(message);
+      converted = blocks.length === 0 ? NOTHING : {
+        role: message.role === "assistant" ? "assistant" : "user",
+        blocks,
+        bytes: utf8.encode(blocks.length === 1 ? blocks[0] : blocks.join(",")),
+      };
       this.#messages.set(message, converted);
     }
     return converted;
@@ -320,12 +328,12 @@ export class AnthropicEncoder {
     for (let g = 0; g <= end; g++) {
       const { role, items } = groups[g];
       if (g === previousUser) boundary = chunks.length;
-      if (base + g > 0) chunks.push(COMMA);
-      chunks.push(OPEN[role]);
+      chunks.push(base + g > 0 ? NEXT[role] : OPEN[role]);
       for (let k = 0; k < items.length; k++) {
         if (k > 0) chunks.push(COMMA);
-        const mark = k === items.length - 1 && (g === end || g === previousUser);
-        chunks.push(mark ? markedBytes(items[k]) : items[k].bytes);
+        if (k === items.length - 1 && (g === end || g === previousUser)) {
+          chunks.push(headOf(items[k]), BREAKPOINT_BYTES);
+        } else chunks.push(items[k].bytes);
       }
       chunks.push(CLOSE);
     }
@@ -357,18 +365,47 @@ function cached(slot: Cached, text: string): Uint8Array {
 }
 
 /**
- * A message's bytes with a cache breakpoint on its last block (kept: a mark moves slowly): the
- * plain bytes with their final `}` (the last block's) replaced, as `marked` does to the text.
+ * A message's bytes but the final `}` (its last block's): followed by BREAKPOINT_BYTES, the
+ * message with a cache breakpoint on its last block, as `marked` does to the text. A view, kept.
  */
-function markedBytes(converted: Converted): Uint8Array {
-  if (converted.marked === undefined) {
-    const plain = converted.bytes;
-    const bytes = new Uint8Array(plain.length - 1 + BREAKPOINT_BYTES.length);
-    bytes.set(plain.subarray(0, plain.length - 1));
-    bytes.set(BREAKPOINT_BYTES, plain.length - 1);
-    converted.marked = bytes;
+function headOf(converted: Converted): Uint8Array {
+  return converted.head ??= converted.bytes.subarray(0, converted.bytes.length - 1);
+}
+
+/**
+ * The JSON of the content blocks a message sends, each exactly as `JSON.stringify` writes the
+ * block `toAnthropicMessages` makes of it (the encoder tests hold the two together), written
+ * directly rather than through block objects: this runs for each new message, on each call.
+ */
+function blockTexts(message: Sent): string[] {
+  if (typeof message.content === "string") {
+    return message.content === ""
+      ? []
+      : [`{"type":"text","text":${JSON.stringify(message.content)}}`];
   }
-  return converted.marked;
+  const blocks: string[] = [];
+  for (const part of message.content) {
+    switch (part.type) {
+      case "text":
+        if (part.text !== "") blocks.push(`{"type":"text","text":${JSON.stringify(part.text)}}`);
+        break;
+      case "tool_result":
+        blocks.push(
+          `{"type":"tool_result","tool_use_id":${JSON.stringify(part.toolUseId)},"content":${
+            JSON.stringify(part.content)
+          }${part.isError ? ',"is_error":true' : ""}}`,
+        );
+        break;
+      default:
+        // Images and tool calls (a nested object): through the block itself.
+        for (
+          const group of toAnthropicMessages([{ role: message.role, content: [part] } as Sent])
+        ) {
+          for (const block of group.content as unknown[]) blocks.push(JSON.stringify(block));
+        }
+    }
+  }
+  return blocks;
 }
 
 function lengthOf(chunks: Uint8Array[]): number {

@@ -248,6 +248,34 @@ Deno.test("random appends, compactions, rewrites and overlapping leases always g
     () => ({ role: "assistant", content: [{ type: "text", text: `a \u00e9 ${random()}` }] }),
     () => ({ role: "assistant", content: "" }),
     () => ({ role: "system", content: random() < 0.5 ? "" : "Be brief." }),
+    // Several blocks in one message, empty ones, images, and text JSON must escape.
+    () => ({
+      role: "assistant",
+      content: [
+        { type: "text", text: "" },
+        { type: "text", text: `"q" \\ \n\t\u0001 \ud800 ${random()}` },
+        {
+          type: "tool_use",
+          id: `t${random()}`,
+          name: "grep",
+          input: { q: "\u2028", n: [1, null] },
+        },
+      ],
+    }),
+    () => ({
+      role: "tool",
+      content: [
+        { type: "tool_result", toolUseId: "a", content: "", isError: random() < 0.5 },
+        { type: "tool_result", toolUseId: "b\u00e9", content: `</x>\r\n\udc00 ${random()}` },
+      ],
+    }),
+    () => ({
+      role: "user",
+      content: [{ type: "image", mediaType: "image/png", data: "iVBORw0K" }, {
+        type: "text",
+        text: `see ${random()}`,
+      }],
+    }),
   ];
   const encoder = new AnthropicEncoder();
   let messages: Message[] = [{ role: "system", content: "You are Loom." }];
