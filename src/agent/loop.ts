@@ -64,7 +64,7 @@ export interface LoopResult {
 
 /** Runs the loop until a final answer, the step or token limit, cancellation or an error. */
 export async function runLoop(options: LoopOptions): Promise<LoopResult> {
-  const allowed = new Set(options.tools.map((t) => t.name));
+  const allowed = namesOf(options.tools);
   const prompt = promptMessages(options.system, options.history);
   const first = options.firstStep ?? 1;
   let lastText = "";
@@ -124,20 +124,45 @@ interface Turn {
   error?: LoomError;
 }
 
+const toolNames = new WeakMap<ToolDefinition[], ReadonlySet<string>>();
+
+/** The names in a list of tools (kept per list: an agent passes the same one every run). */
+function namesOf(tools: ToolDefinition[]): ReadonlySet<string> {
+  let names = toolNames.get(tools);
+  if (names === undefined || names.size !== tools.length) {
+    names = new Set(tools.map((t) => t.name));
+    toolNames.set(tools, names);
+  }
+  return names;
+}
+
+/** A history's prompt array, kept from run to run, and what it was made from. */
+interface Prompt {
+  system: string;
+  source: readonly Message[];
+  messages: Message[];
+}
+const prompts = new WeakMap<LoopHistory, Prompt>();
+
 /**
- * The messages each call sends: the system prompt, then the history. One array, grown as the
- * history grows (a new one when the history is replaced, as compaction does), instead of a copy
- * of the whole history per call; a model reads it during `stream()` and keeps no reference.
+ * The messages each call sends: the system prompt, then the history. One array per history, grown
+ * as the history grows, from call to call and run to run (a new one when the system prompt
+ * changes or the history is replaced, as compaction does), instead of a copy of the whole history
+ * per call: a model that saw the array before need only look at what was added since. A model
+ * reads it during `stream()` and keeps no reference.
  */
 function promptMessages(system: string, history: LoopHistory): () => Message[] {
-  let source: readonly Message[] | undefined;
-  let messages: Message[] = [];
   return () => {
     const current = history.messages();
-    if (current !== source || current.length < messages.length - 1) {
-      source = current;
-      messages = [{ role: "system", content: system }];
+    let prompt = prompts.get(history);
+    if (
+      prompt === undefined || prompt.system !== system || prompt.source !== current ||
+      current.length < prompt.messages.length - 1
+    ) {
+      prompt = { system, source: current, messages: [{ role: "system", content: system }] };
+      prompts.set(history, prompt);
     }
+    const messages = prompt.messages;
     for (let i = messages.length - 1; i < current.length; i++) messages.push(current[i]);
     return messages;
   };

@@ -11,11 +11,24 @@ export interface IdleWatch {
   stop(): void;
 }
 
-interface Entry {
-  ms: number;
-  since: number;
-  holding: boolean;
-  onIdle: () => void;
+/** One stream's entry in the shared watch (methods on the class: nothing made per call). */
+class Entry implements IdleWatch {
+  since = Date.now();
+  holding = true;
+  constructor(readonly ms: number, readonly onIdle: () => void) {}
+
+  wait(): void {
+    this.since = Date.now();
+    this.holding = false;
+  }
+
+  hold(): void {
+    this.holding = true;
+  }
+
+  stop(): void {
+    entries.delete(this);
+  }
 }
 
 /** Ticks at most this often, at least this seldom: a timeout fires up to one tick late. */
@@ -32,22 +45,11 @@ let spare = true;
  * or a second later). Time the caller holds a part, between `hold` and `wait`, does not count.
  */
 export function watchIdle(ms: number, onIdle: () => void): IdleWatch {
-  const entry: Entry = { ms, since: Date.now(), holding: true, onIdle };
+  const entry = new Entry(ms, onIdle);
   entries.add(entry);
   const tick = Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, Math.floor(ms / 8)));
   if (timer === undefined || tick < tickMs) arm(tick);
-  return {
-    wait() {
-      entry.since = Date.now();
-      entry.holding = false;
-    },
-    hold() {
-      entry.holding = true;
-    },
-    stop() {
-      entries.delete(entry);
-    },
-  };
+  return entry;
 }
 
 function arm(tick: number): void {

@@ -48,7 +48,12 @@ export class FaultError extends Error {
   }
 }
 
-const OUTPUT = new Set(["text-delta", "tool-call-start", "tool-call-delta", "tool-call-end"]);
+/** True for the parts that are output: none may be streamed twice, so no retry after one. */
+function isOutput(part: StreamPart): boolean {
+  const type = part.type;
+  return type === "text-delta" || type === "tool-call-start" || type === "tool-call-delta" ||
+    type === "tool-call-end";
+}
 
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
@@ -159,9 +164,10 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart>, PushablePa
           this.#end(current);
           continue;
         }
-        for (const part of current.converter.push(next.value)) {
-          if (OUTPUT.has(part.type)) this.#emitted = true;
-          this.#parts.push(part);
+        const parts = current.converter.push(next.value);
+        for (let i = 0; i < parts.length; i++) {
+          if (isOutput(parts[i])) this.#emitted = true;
+          this.#parts.push(parts[i]);
         }
       } catch (err) {
         this.#fail(err);

@@ -113,6 +113,8 @@ export class AnthropicEncoder {
       tools: unknown;
       toolCount: number;
       chunks: Uint8Array[];
+      /** The chunks' total length. */
+      bytes: number;
     }
     | undefined;
 
@@ -142,7 +144,8 @@ export class AnthropicEncoder {
     this.#saw(request.messages);
     tail.push(CLOSE);
     const reused = pass.reused;
-    const preambleBytes = lengthOf(preamble);
+    // `#preamble` just made or matched the last one.
+    const preambleBytes = this.#lastPreamble!.bytes;
     const length = preambleBytes + (reused?.bytes ?? 0) + lengthOf(tail);
     const kept = this.#bufferStable;
     let body: Uint8Array;
@@ -222,6 +225,7 @@ export class AnthropicEncoder {
       tools: request.tools,
       toolCount: tools.length,
       chunks,
+      bytes: lengthOf(chunks),
     };
     return chunks;
   }

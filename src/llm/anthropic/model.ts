@@ -55,15 +55,15 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
           converter: createAnthropicConverter,
           toFault: anthropicFault,
           settled: release,
-          async open(attemptSignal) {
+          open(attemptSignal) {
             // `messages.create` with a ready body: the SDK's generic POST, streamed the same way.
-            const stream = await client.post("/v1/messages", {
+            // Its promise as it is: an async wrapper would cost a turn of the microtask queue.
+            return client.post("/v1/messages", {
               body,
               headers: json,
               stream: true,
               signal: attemptSignal,
-            });
-            return stream as unknown as AsyncIterable<AnthropicEvent>;
+            }) as unknown as Promise<AsyncIterable<AnthropicEvent>>;
           },
         },
         options.retry,

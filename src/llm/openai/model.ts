@@ -51,9 +51,10 @@ export function createOpenAIModel(options: OpenAIModelOptions): LanguageModel {
           endpoint,
           converter: createOpenAIConverter,
           toFault: openAIFault,
-          async open(attemptSignal) {
-            const stream = await client.chat.completions.create(body, { signal: attemptSignal });
-            return stream as AsyncIterable<OpenAIChunk>;
+          open(attemptSignal) {
+            return client.chat.completions.create(body, {
+              signal: attemptSignal,
+            }) as unknown as Promise<AsyncIterable<OpenAIChunk>>;
           },
         },
         options.retry,
