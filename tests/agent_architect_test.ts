@@ -44,6 +44,9 @@ Deno.test("architect/editor: one model plans in prose, the other edits, each tur
   assert.equal(editor.body.model, "claude-haiku-4-5");
   assert.ok(editor.body.tools.some((tool: { name: string }) => tool.name === "file_edit"));
   assert.match(JSON.stringify(editor.body.messages), /Plan: in src\/app.ts change the limit/);
+  // Each loop sends its own system prompt over the one conversation.
+  assert.match(JSON.stringify(editor.body.system), /Your role: editor/);
+  assert.doesNotMatch(JSON.stringify(editor.body.system), /Your role: architect/);
   // Visible text came from both, tagged by role.
   const roles = new Set(ofType(events, "text-delta").map((e) => e.role));
   assert.deepEqual([...roles].sort(), ["architect", "editor"]);
@@ -78,4 +81,14 @@ Deno.test("architect/editor: one model plans in prose, the other edits, each tur
     priced(3, "anthropic:claude-haiku-4-5");
   assert.ok(Math.abs(costs.byRole.editor.costUsd - editorCost) < 1e-9);
   assert.equal(costs.byModel["anthropic:claude-opus-4-6"].calls, 2);
+
+  // A plain run after it sends the plain system prompt again, with the whole conversation.
+  llm.enqueue(reply.text("It is 20 now."));
+  await drain(agent.run("what is the limit now?"));
+  const plain = llm.requests.at(-1)!;
+  assert.doesNotMatch(JSON.stringify(plain.body.system), /Your role/);
+  assert.match(
+    JSON.stringify(plain.body.messages),
+    /Raised the limit to 20\..*what is the limit now/,
+  );
 });
