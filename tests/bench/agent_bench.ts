@@ -13,53 +13,12 @@ import type { AgentEvent } from "../../src/agent/mod.ts";
 import { SessionJournal } from "../../src/agent/session_journal.ts";
 import type { SessionStore } from "../../src/agent/session_store.ts";
 import type { LanguageModel, ModelRequest, StreamPart } from "../../src/core/mod.ts";
-import Anthropic from "@anthropic-ai/sdk";
-import { Stream } from "@anthropic-ai/sdk/core/streaming";
 import { drain, openTestAgent } from "../_lib/agent.ts";
 import { type FakeLlm, reply, startFakeLlm } from "../_lib/fake_llm.ts";
-import type { ServedRequest } from "./_agent_fake_worker.ts";
+import { benchFiles, type Fake, median, timeSdk, workerFake } from "./_agent_harness.ts";
 
 const turns = Number(Deno.args[Deno.args.indexOf("--turns") + 1]) || 100;
 const FILES = 12;
-
-/**
- * Model time is time inside the provider's SDK: from handing it the ready request (`post`) until
- * it has the response headers, and each wait on the SDK's event stream (HTTP, its SSE parsing and
- * the fake). Everything Loom does around the SDK is overhead: building the request body, turning
- * events into parts, retries and idle timeouts, the loop, the session, tool dispatch. The hooks
- * wrap the SDK's own classes, so no Loom code runs inside the timed spans.
- */
-function timeSdk(clock: { modelMs: number }, posted: number[]): void {
-  const client = Anthropic.prototype as unknown as { post(...args: unknown[]): Promise<unknown> };
-  const post = client.post;
-  // Each wrapper hands back the SDK's own promise and watches it on the side: a promise of its
-  // own would cost the caller an extra turn of the microtask queue, counted as Loom's.
-  const watch = <T>(promise: Promise<T>, t0: number): Promise<T> => {
-    const stop = () => {
-      clock.modelMs += performance.now() - t0;
-    };
-    promise.then(stop, stop);
-    return promise;
-  };
-  client.post = function (this: unknown, ...args: unknown[]) {
-    const t0 = performance.now();
-    posted.push(performance.timeOrigin + t0);
-    return watch(post.apply(this, args), t0);
-  };
-  type Iterate = () => AsyncIterator<unknown>;
-  const stream = Stream.prototype as unknown as { [Symbol.asyncIterator]: Iterate };
-  const iterate = stream[Symbol.asyncIterator];
-  stream[Symbol.asyncIterator] = function (this: unknown) {
-    const inner = iterate.call(this);
-    return {
-      next: () => {
-        const t0 = performance.now();
-        return watch(inner.next(), t0);
-      },
-      return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true, value }),
-    };
-  };
-}
 
 /**
  * Times request serialisation on its own: the adapter serialises the whole request body to UTF-8
@@ -77,18 +36,12 @@ function timed(model: LanguageModel, clock: { serialiseMs: number }): LanguageMo
   };
 }
 
-const files: Record<string, string> = {};
-for (let i = 0; i < FILES; i++) {
-  files[`src/mod_${i}.ts`] = Array.from(
-    { length: 30 },
-    (_, j) => `export function f${i}_${j}(x: number): number {\n  return x * ${j} + ${i};\n}`,
-  ).join("\n");
-}
+const files = benchFiles(FILES);
 
 // The fake answers from a Worker (see _agent_fake_worker.ts): its own work must not be counted.
 // `--fake inline` runs it on the agent's thread instead, as earlier versions of this benchmark did.
 const inline = Deno.args[Deno.args.indexOf("--fake") + 1] === "inline";
-const fake = inline ? await inlineFake() : await workerFake();
+const fake = inline ? await inlineFake() : await workerFake(FILES);
 await using t = await openTestAgent({ env: () => fake.env } as FakeLlm, { files });
 const clock = { modelMs: 0, serialiseMs: 0, commitMs: 0, journalMs: 0, applyMs: 0 };
 // When each request was handed to the SDK, to compare with when the fake had all of it: work
@@ -140,7 +93,6 @@ interface TurnStats {
   tokensSent: number;
   cacheRead: number;
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const stats: TurnStats[] = [];
 for (let turn = 1; turn <= turns; turn++) {
   const before = { ...clock };
@@ -231,38 +183,6 @@ console.log(
   } calls`,
 );
 await fake.close();
-
-interface Fake {
-  env: Record<string, string>;
-  /** The requests served since the last call. */
-  take(): Promise<ServedRequest[]>;
-  close(): Promise<void>;
-}
-
-async function workerFake(): Promise<Fake> {
-  const url = new URL("./_agent_fake_worker.ts", import.meta.url);
-  url.searchParams.set("files", String(FILES));
-  const worker = new Worker(url, { type: "module" });
-  const next = () =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      worker.onmessage = (e) => resolve(e.data);
-    });
-  const { env } = await next() as { env: Record<string, string> };
-  return {
-    env,
-    take: async () => {
-      const answer = next();
-      worker.postMessage("take");
-      return (await answer).served as ServedRequest[];
-    },
-    close: async () => {
-      const answer = next();
-      worker.postMessage("close");
-      await answer;
-      worker.terminate();
-    },
-  };
-}
 
 async function inlineFake(): Promise<Fake> {
   const isNewTurn = (r: { body: { messages: { content: unknown }[] } }) =>
