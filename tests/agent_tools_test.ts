@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { isReadOnlyCall } from "../src/agent/mod.ts";
+import { MAX_CONCURRENT_CALLS } from "../src/agent/tool_exec.ts";
 import { defineTool, type Tool } from "../src/tools/define.ts";
 import { drain, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
@@ -69,6 +70,69 @@ Deno.test("read-only calls of one step run together, mutating ones one after ano
     (toolMessage.content as { content: string }[]).map((c) => c.content),
     ["done r1", "done r2"],
   );
+});
+
+Deno.test("a step asking for many read-only calls runs them a bounded number at a time, each on record before it starts", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "src/app.ts": APP } });
+  let active = 0;
+  let most = 0;
+  const journal = () => {
+    const dir = `${t.project.root}/.loom/loom.db.journal.d`;
+    return [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".jsonl"))
+      .map((e) => Deno.readTextFileSync(`${dir}/${e.name}`)).join("");
+  };
+  const unrecorded: string[] = [];
+  const wide = defineTool({
+    name: "probe_wide",
+    description: "test probe (read-only, yields to the event loop)",
+    input: z.object({ tag: z.string().describe("label") }),
+    annotations: probeAnnotations("probe_wide", true),
+    permission: () => ({ kind: "read", tool: "probe_wide", paths: [] }),
+    async run(input) {
+      // Its tool_started record, not the assistant message that asked for it.
+      if (!journal().includes(`"probe_wide",{"tag":"${input.tag}"}`)) unrecorded.push(input.tag);
+      most = Math.max(most, ++active);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      active--;
+      return { text: `done ${input.tag}` };
+    },
+  });
+  (t.host.tools as Map<string, Tool>).set(wide.name, wide);
+  const agent = await t.reopen();
+  const count = MAX_CONCURRENT_CALLS * 3 + 1;
+  const tags = Array.from({ length: count }, (_, i) => `w${i}`);
+  llm.enqueue(
+    reply.toolCalls(tags.map((tag) => ({ name: "probe_wide", input: { tag } }))),
+    reply.text("ok"),
+    reply.text("Wide session"),
+  );
+  const events = await drain(agent.run("read them all"));
+  assert.equal(ofType(events, "final")[0].reason, "final");
+  // As many at once as allowed, never more; each call journaled before it ran.
+  assert.equal(most, MAX_CONCURRENT_CALLS);
+  assert.deepEqual(unrecorded, []);
+  // The events agree: each call starts before it ends, and no more than the limit are open.
+  let open = 0;
+  const seen = new Set<string>();
+  for (const event of events) {
+    if (event.type === "tool-start") {
+      seen.add(event.id);
+      assert.ok(++open <= MAX_CONCURRENT_CALLS);
+    } else if (event.type === "tool-end") {
+      assert.ok(seen.has(event.id));
+      open--;
+    }
+  }
+  assert.equal(seen.size, count);
+  // Every result, in call order, and every call in the session.
+  const toolMessage = agent.messages().filter((m) => m.role === "tool")[0];
+  assert.deepEqual(
+    (toolMessage.content as { content: string }[]).map((c) => c.content),
+    tags.map((tag) => `done ${tag}`),
+  );
+  const stored = agent.store.toolCalls(agent.sessionId!);
+  assert.deepEqual(stored.map((c) => c.output), tags.map((tag) => `done ${tag}`));
 });
 
 Deno.test("a call the person denies goes back to the model as a tool error and changes nothing", async () => {

@@ -30,8 +30,16 @@ export interface ExecOptions {
 }
 
 /**
+ * Read-only calls of one step that run at once, at most; the others wait for a free slot. A model
+ * (or text it was fed) may ask for hundreds of calls in one step: run all at once, they would
+ * exhaust file handles, or start that many sub-agents, each a Worker making model calls.
+ */
+export const MAX_CONCURRENT_CALLS = 8;
+
+/**
  * Runs `calls` and returns one result per call, in call order. Consecutive read-only calls run
- * concurrently; a mutating call waits for everything before it and runs alone.
+ * concurrently, up to MAX_CONCURRENT_CALLS at a time; a mutating call waits for everything
+ * before it and runs alone.
  */
 export async function executeCalls(
   calls: PendingCall[],
@@ -43,16 +51,32 @@ export async function executeCalls(
     ? await Promise.all(calls.map((call) => isReadOnlyCall(call, options.host)))
     : calls.map(() => true);
   const batch: number[] = [];
+  const now = options.now ?? (() => performance.now());
   const run = async (indices: number[]) => {
-    const now = options.now ?? (() => performance.now());
-    for (const i of indices) start(calls[i], options);
+    const width = Math.min(indices.length, MAX_CONCURRENT_CALLS);
+    let queued = width;
+    let running = width;
+    // Each lane runs a call, then the next one waiting, until none is left.
+    const lane = async (i: number): Promise<void> => {
+      for (;;) {
+        // A tool's time starts once the call is on record: the commit point is Loom's work.
+        const started = now();
+        results[i] = await finish(calls[i], started, options, now);
+        running--;
+        const next = queued < indices.length ? indices[queued++] : undefined;
+        if (next !== undefined) {
+          start(calls[next], options);
+          running++;
+        }
+        // Before waiting on the calls still running: what ended (and what starts) on record.
+        if (running > 0) options.checkpoint?.("tools");
+        if (next === undefined) return;
+        i = next;
+      }
+    };
+    for (let k = 0; k < width; k++) start(calls[indices[k]], options);
     options.checkpoint?.("tools");
-    // A tool's time starts once the calls are on record: the commit point is Loom's work.
-    const started = now();
-    let running = indices.length;
-    await Promise.all(indices.map(async (i) => {
-      results[i] = await finish(calls[i], started, options, now, --running > 0);
-    }));
+    await Promise.all(indices.slice(0, width).map(lane));
   };
   for (let i = 0; i < calls.length; i++) {
     if (readOnly[i]) {
@@ -98,12 +122,10 @@ async function finish(
   started: number,
   options: ExecOptions,
   now: () => number,
-  othersRunning: boolean,
 ): Promise<ToolResultPart> {
   const outcome = await outcomeOf(call, options);
   const durationMs = now() - started;
   options.onEnd?.(call, outcome, durationMs);
-  if (othersRunning) options.checkpoint?.("tools");
   options.emit({ type: "tool-end", id: call.id, name: call.name, outcome, durationMs });
   const text = outcome.isError ? outcome.text : options.fit?.(call, outcome.text) ?? outcome.text;
   return {
