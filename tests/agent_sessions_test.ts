@@ -243,3 +243,39 @@ Deno.test("a reply that arrives before the event loop turns is acted on only onc
   }
   assert.match(seen ?? "", /journal me first/);
 });
+
+Deno.test("tool calls without an id, or with one the provider reuses, get ids of their own", async () => {
+  for (const [model, id] of [["openai:gpt-5", ""], ["anthropic:claude-sonnet-4-6", "dup"]]) {
+    await using llm = await startFakeLlm();
+    await using t = await openTestAgent(llm, { files: { "a.txt": "alpha\n" }, model });
+    llm.enqueue(
+      reply.toolCalls([
+        { name: "file_read", input: { path: "a.txt" }, id },
+        { name: "file_read", input: { path: "a.txt" }, id },
+      ]),
+      reply.toolCall("file_read", { path: "a.txt" }, { id }),
+      reply.text("It says alpha."),
+      reply.text("Reading a.txt"),
+    );
+    const events = await drain(t.agent.run("read a.txt, twice"));
+    assert.equal(ofType(events, "final")[0].reason, "final", model);
+    // Three calls, three ids, three rows, each with its own result.
+    const ids = ofType(events, "tool-start").map((e) => e.id);
+    assert.equal(new Set(ids).size, 3, `${model}: ${ids}`);
+    const stored = t.agent.store.toolCalls(t.agent.sessionId!);
+    assert.deepEqual(stored.map((c) => c.callId).sort(), [...ids].sort(), model);
+    assert.ok(stored.every((c) => c.output?.includes("alpha")), model);
+    // What goes back to the provider pairs each result with its own call.
+    const uses: string[] = [];
+    const results: string[] = [];
+    for (const message of t.agent.messages()) {
+      if (typeof message.content === "string") continue;
+      for (const part of message.content) {
+        if (part.type === "tool_use") uses.push(part.id);
+        if (part.type === "tool_result") results.push(part.toolUseId);
+      }
+    }
+    assert.deepEqual(uses, ids, model);
+    assert.deepEqual(results, ids, model);
+  }
+});

@@ -136,6 +136,35 @@ function namesOf(tools: ToolDefinition[]): ReadonlySet<string> {
   return names;
 }
 
+const historyIds = new WeakMap<readonly Message[], Set<string>>();
+
+/** The tool call ids a conversation has used (kept per conversation array, grown by uniqueId). */
+function callIds(messages: readonly Message[]): Set<string> {
+  let ids = historyIds.get(messages);
+  if (ids === undefined) {
+    ids = new Set();
+    for (const message of messages) {
+      if (message.role !== "assistant" || typeof message.content === "string") continue;
+      for (const part of message.content) if (part.type === "tool_use") ids.add(part.id);
+    }
+    historyIds.set(messages, ids);
+  }
+  return ids;
+}
+
+/**
+ * The provider's id for a tool call, or a new one when it is empty or already used in the
+ * conversation. Providers mint unique ids, but OpenAI-compatible servers may send none (the
+ * converter then numbers calls within one reply) or number their own: two calls with one id
+ * would share one row in the session's tool calls and confuse the results sent back.
+ */
+function uniqueId(id: string, used: Set<string>): string {
+  let fresh = id;
+  for (let n = 2; fresh === "" || used.has(fresh); n++) fresh = `${id || "call"}_${n}`;
+  used.add(fresh);
+  return fresh;
+}
+
 /** A history's prompt array, kept from run to run, and what it was made from. */
 interface Prompt {
   system: string;
@@ -180,6 +209,7 @@ async function streamTurn(options: LoopOptions, messages: Message[], step: numbe
       { signal: options.signal },
     );
     let waiting = true;
+    let used: Set<string> | undefined;
     const take = (part: StreamPart) => {
       if (waiting) {
         waiting = false;
@@ -191,9 +221,10 @@ async function streamTurn(options: LoopOptions, messages: Message[], step: numbe
           options.emit({ type: "text-delta", text: part.text, role: options.role });
           break;
         case "tool-call-end":
+          used ??= callIds(options.history.messages());
           turn.calls.push({
             type: "tool_use",
-            id: part.id,
+            id: uniqueId(part.id, used),
             name: part.name,
             input: part.input ?? {},
             ...(part.input === undefined ? { badArgs: part.argsText } : {}),
