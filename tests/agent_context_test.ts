@@ -150,3 +150,55 @@ Deno.test("a tool result far over its budget is cut with a note before the model
   assert.match(result.content, /line 0 /);
   assert.ok(result.content.length < big.length / 4);
 });
+
+Deno.test("a call the provider refuses as too long for the context window is compacted and made again, once", async () => {
+  const seen = { summaries: [] as RecordedRequest[] };
+  const tooLong = () => reply.httpError(400, "prompt is too long: 210000 tokens > 200000 maximum");
+  const main: FakeReply[] = [
+    reply.toolCall("file_read", { path: "notes.md" }),
+    reply.text(`Read the notes. ${"Details follow. ".repeat(40)}`),
+    reply.text(`Second answer. ${"More details. ".repeat(40)}`),
+    // Our count says the history fits; the provider counts more.
+    tooLong(),
+    reply.text("Third answer, after compaction."),
+    // And when even the compacted conversation is refused, the run ends with advice.
+    tooLong(),
+    tooLong(),
+  ];
+  await using llm = await startFakeLlm({ fallback: router(main, seen) });
+  await using t = await openTestAgent(llm, {
+    files: { "notes.md": NOTES },
+    config: { context: CONTEXT },
+  });
+  const budget = 1500;
+  const agent = await withHistoryBudget(t, llm, budget);
+  await drain(agent.run("Read notes.md"));
+  await drain(agent.run("Anything else?"));
+  assert.equal(seen.summaries.length, 0, "the history fits by our count");
+  const before = llm.requests.length;
+  const events = await drain(agent.run("What is left?"));
+  assert.equal(seen.summaries.length, 1);
+  assert.equal(ofType(events, "compaction").length, 1);
+  assert.deepEqual(ofType(events, "error"), []);
+  const final = ofType(events, "final")[0];
+  assert.equal(final.text, "Third answer, after compaction.");
+  // The same step, called again, now starts with the summary and ends with the question.
+  assert.deepEqual(ofType(events, "step").map((e) => e.step), [1, 1]);
+  const [refused, , retried] = llm.requests.slice(before);
+  assert.equal(refused.body.messages.at(-1).content.at(-1).text, "What is left?");
+  assert.match(
+    retried.body.messages[0].content[0].text,
+    /Loom compacted the \d+ earliest messages/,
+  );
+  assert.equal(retried.body.messages.at(-1).content.at(-1).text, "What is left?");
+  assert.ok(retried.body.messages.length < refused.body.messages.length);
+
+  const again = await drain(agent.run("And now?"));
+  const [error] = ofType(again, "error");
+  assert.match(error.error.message, /too long for the model's context window \(400\)/);
+  assert.match(error.error.message, /\/compact it or start a new session/);
+  assert.equal(ofType(again, "final")[0].reason, "error");
+  // One more compaction, one more try, then no loop.
+  assert.equal(seen.summaries.length, 2);
+  assert.equal(ofType(again, "step").length, 2);
+});

@@ -52,6 +52,8 @@ export function loopHooks(
         return deps.compact(signal, Math.floor(budget.history * 0.4)).then(() => {});
       }
     },
+    // The provider counted more tokens than we did: compact harder (recent turns keep 20%).
+    onOverflow: async () => (await deps.compact(signal, Math.floor(budget.history * 0.2))) !== null,
     // Before a model call the writes go to disk once its request is on its way, off the turn's
     // critical path (`waited` catches a reply that comes sooner). Before tools, first: one that
     // may change the world must be on record before it starts, and file tools mostly answer

@@ -41,6 +41,12 @@ export interface LoopOptions {
   emit: (event: AgentEvent) => void;
   /** Called before each model call (compaction happens here); a promise when it has to wait. */
   beforeCall?: (step: number) => Promise<void> | void;
+  /**
+   * Called when the provider refused a call as longer than the model's context window (our token
+   * count and the provider's can disagree): true when the conversation was made shorter, and the
+   * call is then made again, once.
+   */
+  onOverflow?: (step: number) => Promise<boolean>;
   /** Records one call's usage. */
   onUsage?: (usage: Usage, role: AgentRole, model: LanguageModel, step: number) => void;
   onToolStart?: (call: ToolUsePart) => void;
@@ -69,6 +75,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const first = options.firstStep ?? 1;
   let lastText = "";
   let tokens = 0;
+  let shortened = -1;
   for (let step = first; step < first + options.maxSteps; step++) {
     if (options.signal.aborted) return cancelled(lastText, step - first);
     const before = options.beforeCall?.(step);
@@ -79,6 +86,16 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     if (turn.usage) {
       tokens += turn.usage.input + turn.usage.output + turn.usage.cacheRead +
         turn.usage.cacheWrite;
+    }
+    if (
+      turn.error?.details?.overflow === true && options.onOverflow && shortened !== step &&
+      !options.signal.aborted
+    ) {
+      shortened = step;
+      if (await options.onOverflow(step)) {
+        step--;
+        continue;
+      }
     }
     if (turn.error) {
       if (options.signal.aborted || turn.error.code === "CANCELLED") {

@@ -36,6 +36,16 @@ export interface Judgement {
   error: LoomError;
 }
 
+/**
+ * How providers say a request is longer than the model's context window: Anthropic ("prompt is
+ * too long"), OpenAI, DeepSeek and vLLM ("maximum context length"), xAI ("maximum prompt length"),
+ * Mistral ("too large for model with ... context length"), Gemini ("exceeds the maximum number of
+ * tokens"), Groq ("reduce the length of the messages"), llama.cpp ("exceeds the available context
+ * size").
+ */
+const OVERFLOW =
+  /prompt is too long|context[ _]length|maximum prompt length|context window|exceeds the maximum number of tokens|reduce the length of the messages|available context size/i;
+
 /** A refused connection is retried once, soon: the server may be restarting. */
 const REFUSED_RETRY_DELAY_MS = 500;
 
@@ -120,10 +130,16 @@ export function judgeFault(
       ),
     };
   }
-  if (status === 413) {
+  if (status === 413 || (status === 400 && OVERFLOW.test(fault.message))) {
+    // Not retried as it is: the agent compacts the conversation and calls again (see loop.ts).
+    const why = `the conversation is too long for the model's context window (${status})${said}; ` +
+      "/compact it or start a new session";
     return {
       retryable: false,
-      error: make("PROVIDER", `the request is too large (413)${said}; compact the history`),
+      error: new LoomError("PROVIDER", `${head}: ${why}`, {
+        cause: fault.cause,
+        details: { ...details, overflow: true },
+      }),
     };
   }
   return {

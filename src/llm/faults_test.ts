@@ -196,3 +196,28 @@ Deno.test("a base URL with credentials in it is named without them", () => {
   assert.doesNotMatch(verdict.error.message, /s3cret|user/);
   assert.match(verdict.error.message, /nothing is listening at https:\/\/proxy\.example\/v1 /);
 });
+
+Deno.test("a request longer than the context window is told apart from other refusals, as each provider words it", () => {
+  const overflows = [
+    "prompt is too long: 210000 tokens > 200000 maximum",
+    "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+    "This model's maximum prompt length is 131072 but the request contains 140000 tokens.",
+    "Prompt contains 40000 tokens and 0 draft tokens, too large for model with 32768 maximum context length",
+    "The input token count (1100000) exceeds the maximum number of tokens allowed (1048576).",
+    "Please reduce the length of the messages or completion.",
+    "the request exceeds the available context size, try increasing it",
+  ];
+  for (const message of overflows) {
+    const verdict = judgeFault({ kind: "http", status: 400, message }, "m");
+    assert.equal(verdict.retryable, false, message);
+    assert.equal(verdict.error.details?.overflow, true, message);
+    assert.match(verdict.error.message, /too long for the model's context window \(400\)/);
+  }
+  assert.equal(
+    judgeFault({ kind: "http", status: 413, message: "" }, "m").error.details?.overflow,
+    true,
+  );
+  const other = judgeFault({ kind: "http", status: 400, message: "messages: field required" }, "m");
+  assert.equal(other.error.details?.overflow, undefined);
+  assert.match(other.error.message, /refused the request \(400\)/);
+});
