@@ -7,6 +7,8 @@ import { costOf } from "../src/llm/mod.ts";
 import { drain, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 import { anthropicFrames } from "./_lib/fake_llm_wire.ts";
+import { holdSession } from "./_lib/session_holder.ts";
+import { leaseDir, releaseSession } from "../src/agent/session_lease.ts";
 
 // deno-lint-ignore no-explicit-any
 const strip = (value: any): any =>
@@ -278,4 +280,35 @@ Deno.test("tool calls without an id, or with one the provider reuses, get ids of
     assert.deepEqual(uses, ids, model);
     assert.deepEqual(results, ids, model);
   }
+});
+
+Deno.test("a session another Loom process is using is continued in a copy, and cannot be removed until it lets go", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "a.txt": "alpha\n" } });
+  llm.enqueue(reply.text("First answer."), reply.text("Notes"));
+  await drain(t.agent.run("first question"));
+  const id = t.agent.sessionId!;
+  const dir = leaseDir(t.db.location());
+  // This process took the session when it made it: no other process can.
+  await assert.rejects(holdSession(t.db.location()!, id), /did not take session/);
+  releaseSession(dir, id);
+  {
+    await using _other = await holdSession(t.db.location()!, id);
+    assert.equal(t.agent.store.inUse(id), true);
+    assert.throws(() => t.agent.store.remove(id), /another Loom is using it/);
+    const copy = await t.reopen({ session: { resume: id } });
+    assert.equal(copy.forkedFrom, id);
+    assert.notEqual(copy.sessionId, id);
+    assert.equal(copy.session()!.parentId, id);
+    assert.deepEqual(copy.messages(), t.agent.messages());
+    llm.enqueue(reply.text("Second answer, in the copy."));
+    await drain(copy.run("second question"));
+    assert.equal(copy.messages().length, 4);
+    assert.equal(t.agent.store.all(id).length, 2, "the session in use is left as it was");
+  }
+  // Once the other process has ended, the session itself is resumed.
+  assert.equal(t.agent.store.inUse(id), false);
+  const same = await t.reopen({ session: { resume: id } });
+  assert.equal(same.forkedFrom, undefined);
+  assert.equal(same.sessionId, id);
 });

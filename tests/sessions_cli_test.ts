@@ -5,6 +5,7 @@ import { runLoom } from "./_lib/cli.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 import { kindOf } from "./_lib/agent_script.ts";
 import { createTempProject } from "./_lib/project.ts";
+import { holdSession } from "./_lib/session_holder.ts";
 
 Deno.test("loom sessions lists, shows and removes sessions with their titles, models and costs", async () => {
   const titles = ["Greeting the assistant", "Asking about kiwis"];
@@ -75,5 +76,45 @@ Deno.test("loom sessions on a project without sessions says how to start one", a
   const run = await runLoom(["sessions"], { cwd: project.root, home });
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, "No sessions yet; start one with 'loom'\n");
+  await Deno.remove(home, { recursive: true });
+});
+
+Deno.test("loom --continue while another Loom uses the session goes on in a copy and says so; rm refuses it", async () => {
+  const answers = ["Hello there.", "Still here."];
+  await using llm = await startFakeLlm({
+    fallback: (request) =>
+      reply.text(kindOf(request) === "title" ? "Greeting" : answers.shift() ?? "(none)"),
+  });
+  await using project = await createTempProject();
+  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const env = llm.env();
+  const opts = { cwd: project.root, home, env };
+  const first = await runLoom(["-p", "say hello", "--output-format", "json"], opts);
+  assert.equal(first.code, 0, first.stderr);
+  const id = JSON.parse(first.stdout).sessionId;
+  {
+    await using _other = await holdSession(`${project.root}/.loom/loom.db`, id);
+    const next = await runLoom(
+      ["-p", "still there?", "--continue", "--output-format", "json"],
+      opts,
+    );
+    assert.equal(next.code, 0, next.stderr);
+    const copy = JSON.parse(next.stdout).sessionId;
+    assert.notEqual(copy, id);
+    assert.match(
+      next.stderr,
+      new RegExp(
+        `session ${id} is in use by another Loom: continuing in a copy of it, session ${copy}`,
+      ),
+    );
+    const rm = await runLoom(["sessions", "rm", id], opts);
+    assert.equal(rm.code, 1);
+    assert.match(rm.stderr, /another Loom is using it/);
+  }
+  const show = await runLoom(["sessions", "show", id], opts);
+  assert.equal(show.code, 0, show.stderr);
+  assert.doesNotMatch(show.stdout, /still there/);
+  const rm = await runLoom(["sessions", "rm", id], opts);
+  assert.equal(rm.code, 0, rm.stderr);
   await Deno.remove(home, { recursive: true });
 });

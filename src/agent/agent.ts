@@ -66,6 +66,11 @@ export interface RunOptions {
 export interface Agent {
   /** The session id; undefined until the first run of a new session. */
   readonly sessionId: string | undefined;
+  /**
+   * The session asked for when another Loom was using it: this agent then goes on in a fork of
+   * it (`sessionId`), and the front end should say so.
+   */
+  readonly forkedFrom: string | undefined;
   readonly store: SessionStore;
   readonly graph: DecisionGraph;
   readonly budget: ContextBudget;
@@ -97,6 +102,14 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     : options.session?.continueLatest
     ? store.latest()
     : undefined;
+  // A session another Loom is using goes on in a copy: two writers would interleave two
+  // conversations in one (see session_lease.ts).
+  let forkedFrom: string | undefined;
+  if (session && !store.lease(session.id)) {
+    forkedFrom = session.id;
+    session = store.fork(session.id);
+    store.lease(session.id);
+  }
   const graph = options.graph ?? new DecisionGraph(db, {
     clock,
     provenance: () => ({ branch: git.branch, commit: git.commit, sessionId: session?.id }),
@@ -144,7 +157,10 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   store.flush();
 
   function ensureSession(): SessionInfo {
-    session ??= store.create({ model: options.model.info.id, systemPrompt: system });
+    if (session === undefined) {
+      session = store.create({ model: options.model.info.id, systemPrompt: system });
+      store.lease(session.id);
+    }
     return session;
   }
 
@@ -262,6 +278,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     get sessionId() {
       return session?.id;
     },
+    forkedFrom,
     store,
     graph,
     budget,

@@ -28,6 +28,7 @@ import {
 import { forkSession } from "./session_fork.ts";
 import type { Op } from "./session_journal.ts";
 import { SessionWriter } from "./session_writer.ts";
+import { forgetSession, leaseDir, leaseSession, sessionInUse } from "./session_lease.ts";
 
 export type { CostTotals, SessionCosts, SessionInfo, StoredMessage, StoredToolCall };
 
@@ -52,6 +53,8 @@ export class SessionStore {
   #writer: SessionWriter;
   /** The last sequence number given out per session. */
   #seqs = new Map<string, number>();
+  /** Where the sessions' lock files live (see session_lease.ts). */
+  #leases: string | undefined;
 
   constructor(db: DatabaseSync, options: SessionStoreOptions = {}) {
     this.db = db;
@@ -60,6 +63,7 @@ export class SessionStore {
     this.#writeBehind = options.writeBehind ?? false;
     // Journals live beside the database file; those left there by dead processes are replayed now.
     const location = db.location();
+    this.#leases = leaseDir(location);
     this.#writer = new SessionWriter(db, (text) => this.#sql(text), {
       dir: location ? `${location}.journal.d` : undefined,
       journal: this.#writeBehind,
@@ -179,8 +183,28 @@ export class SessionStore {
   /** Deletes a session with its messages, calls and usage. */
   remove(id: string): void {
     const session = this.get(id);
+    if (this.inUse(session.id)) {
+      throw new LoomError(
+        "UNAVAILABLE",
+        `Cannot remove session "${session.id}": another Loom is using it; remove it once that one has ended`,
+      );
+    }
     this.#sql("DELETE FROM agent_sessions WHERE id = ?").run(session.id);
     this.#seqs.delete(session.id);
+    forgetSession(this.#leases, session.id);
+  }
+
+  /**
+   * Takes session `id` for this process, for as long as it runs (see session_lease.ts): false
+   * when another Loom is using it.
+   */
+  lease(id: string): boolean {
+    return leaseSession(this.#leases, id);
+  }
+
+  /** True when another Loom process is using session `id`. */
+  inUse(id: string): boolean {
+    return sessionInUse(this.#leases, id);
   }
 
   /** Appends one message; returns its sequence number. */

@@ -169,6 +169,12 @@ export async function openAgentSetup(options: AgentSetupOptions): Promise<AgentS
       session,
     }).then((agent) => {
       agents.push(agent);
+      if (agent.forkedFrom) {
+        options.onWarning?.(
+          `session ${agent.forkedFrom} is in use by another Loom: continuing in a copy of it, ` +
+            `session ${agent.sessionId}`,
+        );
+      }
       return agent;
     });
   let agent: Agent;
