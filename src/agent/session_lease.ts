@@ -24,31 +24,25 @@ export function leaseDir(dbLocation: string | null | undefined): string | undefi
  * without flock), there is nothing to go by and the answer is true, as before leases existed.
  */
 export function leaseSession(dir: string | undefined, id: string): boolean {
-  if (dir === undefined) return true;
-  const path = lockPath(dir, id);
-  if (held.has(path)) return true;
-  const file = openLock(dir, path);
-  if (file === undefined) return true;
-  if (!tryLock(file)) {
-    file.close();
+  const lock = freshLock(dir, id);
+  if (lock === undefined) return true;
+  if (!tryLock(lock.file)) {
+    lock.file.close();
     return false;
   }
-  held.set(path, file);
+  held.set(lock.path, lock.file);
   return true;
 }
 
 /** True when another process holds the session (this one's own sessions are not in use). */
 export function sessionInUse(dir: string | undefined, id: string): boolean {
-  if (dir === undefined) return false;
-  const path = lockPath(dir, id);
-  if (held.has(path)) return false;
-  const file = openLock(dir, path);
-  if (file === undefined) return false;
+  const lock = freshLock(dir, id);
+  if (lock === undefined) return false;
   try {
-    return !tryLock(file);
+    return !tryLock(lock.file);
   } finally {
     // Closing the only open file of it drops a lock just taken.
-    file.close();
+    lock.file.close();
   }
 }
 
@@ -69,6 +63,22 @@ export function forgetSession(dir: string | undefined, id: string): void {
   try {
     Deno.removeSync(lockPath(dir, id));
   } catch { /* never made, or already gone */ }
+}
+
+/**
+ * The session's lock file, opened anew: undefined when this process holds it already, or when
+ * there is none to open (no directory, an unwritable one): in each case nobody else is to be
+ * waited for.
+ */
+function freshLock(
+  dir: string | undefined,
+  id: string,
+): { path: string; file: Deno.FsFile } | undefined {
+  if (dir === undefined) return undefined;
+  const path = lockPath(dir, id);
+  if (held.has(path)) return undefined;
+  const file = openLock(dir, path);
+  return file && { path, file };
 }
 
 function lockPath(dir: string, id: string): string {
