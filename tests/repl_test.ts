@@ -5,6 +5,8 @@ import { type FakeLlm, type RecordedRequest, reply, startFakeLlm } from "./_lib/
 import { kindOf, scriptedAgent, sentText } from "./_lib/agent_script.ts";
 import { createTempProject, type TempProject } from "./_lib/project.ts";
 import { type Pty, startLoom } from "./_lib/pty.ts";
+import { runLoom } from "./_lib/cli.ts";
+import { holdSession } from "./_lib/session_holder.ts";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 
@@ -430,6 +432,16 @@ Deno.test("/help, /history, /expand, /graph, /sessions, /architect and /clear wo
   }
   await ask(pty, "anything?", 2);
   await pty.waitFor(/Fresh\./);
+  // The session /clear left is free for another Loom; the new one is this REPL's.
+  const listed = await runLoom(["sessions", "--json"], {
+    cwd: project.root,
+    home: pty.home,
+    env: llm.env(),
+  });
+  const [fresh, old] = JSON.parse(listed.stdout) as { id: string }[];
+  const db = join(project.root, ".loom", "loom.db");
+  await (await holdSession(db, old.id))[Symbol.asyncDispose]();
+  await assert.rejects(holdSession(db, fresh.id), /did not take session/);
   await pty.type("/quit");
   await pty.keys("Enter");
   assert.equal(await pty.waitForExit(), 0);

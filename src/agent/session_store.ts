@@ -28,7 +28,13 @@ import {
 import { forkSession } from "./session_fork.ts";
 import type { Op } from "./session_journal.ts";
 import { SessionWriter } from "./session_writer.ts";
-import { forgetSession, leaseDir, leaseSession, sessionInUse } from "./session_lease.ts";
+import {
+  forgetSession,
+  leaseDir,
+  leaseSession,
+  releaseSession,
+  sessionInUse,
+} from "./session_lease.ts";
 
 export type { CostTotals, SessionCosts, SessionInfo, StoredMessage, StoredToolCall };
 
@@ -200,6 +206,11 @@ export class SessionStore {
    */
   lease(id: string): boolean {
     return leaseSession(this.#leases, id);
+  }
+
+  /** Lets another Loom have session `id` (this process no longer writes to it). */
+  release(id: string): void {
+    releaseSession(this.#leases, id);
   }
 
   /** True when another Loom process is using session `id`. */

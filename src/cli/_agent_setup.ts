@@ -197,7 +197,10 @@ export async function openAgentSetup(options: AgentSetupOptions): Promise<AgentS
     async reopen(next) {
       const id = next.modelId ?? setup.modelId;
       const chosen = next.modelId ? model(id) : current;
+      const previous = setup.agent.sessionId;
       const built = await build(chosen, next.resume ? { resume: next.resume } : undefined);
+      // Moved to another session (or a new one): the one left is free for another Loom.
+      if (previous !== undefined && previous !== built.sessionId) built.store.release(previous);
       current = chosen;
       setup.modelId = id;
       setup.agent = built;
