@@ -2,16 +2,12 @@
 // prefix is stable by design (append-only history, same tools, same system prompt), so each
 // call serialises only what is new and copies the rest from cache.
 import type { Message, ModelInfo, ModelRequest, ToolDefinition } from "../../core/mod.ts";
-import { toAnthropicMessages } from "./request.ts";
-
-type Sent = Exclude<Message, { role: "system" }>;
+import { blockTexts, type SentMessage } from "./request.ts";
 
 type Role = "user" | "assistant";
 interface Converted {
   role: Role;
-  /** One JSON text per content block; empty when the message sends nothing. */
-  blocks: string[];
-  /** The blocks' JSON joined with commas, as UTF-8. */
+  /** Its content blocks' JSON joined with commas, as UTF-8 (NOTHING when it has none). */
   bytes: Uint8Array;
   /** `bytes` without its final `}`, once needed: sent before BREAKPOINT to mark the last block. */
   head?: Uint8Array;
@@ -66,7 +62,8 @@ const NEXT: Record<Role, Uint8Array> = {
   user: utf8.encode(',{"role":"user","content":['),
   assistant: utf8.encode(',{"role":"assistant","content":['),
 };
-const NOTHING: Converted = { role: "user", blocks: [], bytes: new Uint8Array() };
+/** A message that sends nothing (no blocks). */
+const NOTHING: Converted = { role: "user", bytes: new Uint8Array() };
 const noStable = (): Stable => ({
   messages: [],
   upto: 0,
@@ -265,13 +262,12 @@ export class AnthropicEncoder {
     return json;
   }
 
-  #convert(message: Sent): Converted {
+  #convert(message: SentMessage): Converted {
     let converted = this.#messages.get(message);
     if (converted === undefined) {
       const blocks = blockTexts(message);
       converted = blocks.length === 0 ? NOTHING : {
         role: message.role === "assistant" ? "assistant" : "user",
-        blocks,
         bytes: utf8.encode(blocks.length === 1 ? blocks[0] : blocks.join(",")),
       };
       this.#messages.set(message, converted);
@@ -306,7 +302,7 @@ export class AnthropicEncoder {
       const message = messages[i];
       if (message.role === "system") continue;
       const converted = this.#convert(message);
-      if (converted.blocks.length === 0) continue;
+      if (converted === NOTHING) continue;
       const last = groups[groups.length - 1];
       if (last?.role === converted.role) last.items.push(converted);
       else groups.push({ role: converted.role, items: [converted], start: i });
@@ -374,42 +370,6 @@ function cached(slot: Cached, text: string): Uint8Array {
  */
 function headOf(converted: Converted): Uint8Array {
   return converted.head ??= converted.bytes.subarray(0, converted.bytes.length - 1);
-}
-
-/**
- * The JSON of the content blocks a message sends, each exactly as `JSON.stringify` writes the
- * block `toAnthropicMessages` makes of it (the encoder tests hold the two together), written
- * directly rather than through block objects: this runs for each new message, on each call.
- */
-function blockTexts(message: Sent): string[] {
-  if (typeof message.content === "string") {
-    return message.content === ""
-      ? []
-      : [`{"type":"text","text":${JSON.stringify(message.content)}}`];
-  }
-  const blocks: string[] = [];
-  for (const part of message.content) {
-    switch (part.type) {
-      case "text":
-        if (part.text !== "") blocks.push(`{"type":"text","text":${JSON.stringify(part.text)}}`);
-        break;
-      case "tool_result":
-        blocks.push(
-          `{"type":"tool_result","tool_use_id":${JSON.stringify(part.toolUseId)},"content":${
-            JSON.stringify(part.content)
-          }${part.isError ? ',"is_error":true' : ""}}`,
-        );
-        break;
-      default:
-        // Images and tool calls (a nested object): through the block itself.
-        for (
-          const group of toAnthropicMessages([{ role: message.role, content: [part] } as Sent])
-        ) {
-          for (const block of group.content as unknown[]) blocks.push(JSON.stringify(block));
-        }
-    }
-  }
-  return blocks;
 }
 
 function lengthOf(chunks: Uint8Array[]): number {

@@ -3,6 +3,8 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type { Message, ModelInfo, ModelRequest } from "../../core/mod.ts";
 
 type Block = Anthropic.ContentBlockParam;
+/** A message that goes into `messages` (system ones go into `system`). */
+export type SentMessage = Exclude<Message, { role: "system" }>;
 const EPHEMERAL = { type: "ephemeral" } as const;
 
 /**
@@ -54,7 +56,7 @@ export function toAnthropicMessages(messages: Message[]): Anthropic.MessageParam
   return out;
 }
 
-function toBlocks(message: Exclude<Message, { role: "system" }>): Block[] {
+function toBlocks(message: SentMessage): Block[] {
   if (typeof message.content === "string") {
     return message.content === "" ? [] : [{ type: "text", text: message.content }];
   }
@@ -85,6 +87,44 @@ function toBlocks(message: Exclude<Message, { role: "system" }>): Block[] {
           ...(part.isError ? { is_error: true } : {}),
         });
         break;
+    }
+  }
+  return blocks;
+}
+
+/**
+ * The JSON of the content blocks a message sends, each exactly as `JSON.stringify` writes the
+ * block `toBlocks` makes of it (the encoder tests hold the two together), written directly rather
+ * than through block objects: the encoder runs this for each new message, on each call.
+ */
+export function blockTexts(message: SentMessage): string[] {
+  if (typeof message.content === "string") {
+    return message.content === ""
+      ? []
+      : [`{"type":"text","text":${JSON.stringify(message.content)}}`];
+  }
+  const blocks: string[] = [];
+  for (const part of message.content) {
+    switch (part.type) {
+      case "text":
+        if (part.text !== "") blocks.push(`{"type":"text","text":${JSON.stringify(part.text)}}`);
+        break;
+      case "tool_result":
+        blocks.push(
+          `{"type":"tool_result","tool_use_id":${JSON.stringify(part.toolUseId)},"content":${
+            JSON.stringify(part.content)
+          }${part.isError ? ',"is_error":true' : ""}}`,
+        );
+        break;
+      default:
+        // Images and tool calls (a nested object): through the block itself.
+        for (
+          const group of toAnthropicMessages([
+            { role: message.role, content: [part] } as SentMessage,
+          ])
+        ) {
+          for (const block of group.content as unknown[]) blocks.push(JSON.stringify(block));
+        }
     }
   }
   return blocks;
