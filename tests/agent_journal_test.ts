@@ -1,9 +1,9 @@
 // The session journal: what a killed process journaled reaches SQLite when the database is next
 // opened, exactly once; a live writer's journal is never taken for an abandoned one.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { setImmediate } from "node:timers";
 import { openAgentDatabase, SessionStore } from "../src/agent/mod.ts";
+import { journalText } from "./_lib/agent.ts";
 import { createTempProject, type TempProject } from "./_lib/project.ts";
 
 /** Runs the journal child in `mode` until it has journaled, then kills it with SIGKILL. */
@@ -190,7 +190,6 @@ function openWatched(root: string) {
   const reader = openAgentDatabase(root);
   const store = new SessionStore(db, { writeBehind: true });
   const session = store.create({ model: "anthropic:claude-sonnet-4-6" });
-  const dir = `${root}/.loom/loom.db.journal.d`;
   return {
     store,
     session,
@@ -198,9 +197,7 @@ function openWatched(root: string) {
     count: () =>
       (reader.prepare("SELECT count(*) AS n FROM agent_messages").get() as { n: number }).n,
     /** Everything the journals hold. */
-    journaled: () =>
-      (existsSync(dir) ? journals(root) : []).map((name) => Deno.readTextFileSync(`${dir}/${name}`))
-        .join(""),
+    journaled: () => journalText(root),
     [Symbol.dispose]() {
       store.close();
       reader.close();

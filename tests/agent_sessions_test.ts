@@ -4,7 +4,7 @@ import { openAgentDatabase } from "../src/agent/mod.ts";
 import { createModel, lookupModel } from "../src/llm/mod.ts";
 import { defineTool, type Tool } from "../src/tools/define.ts";
 import { costOf } from "../src/llm/mod.ts";
-import { drain, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
+import { drain, journalText, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 import { anthropicFrames } from "./_lib/fake_llm_wire.ts";
 import { holdSession } from "./_lib/session_holder.ts";
@@ -185,11 +185,7 @@ Deno.test("while a tool runs, the request, the model's reply, its usage and the 
 Deno.test("a tool that may change the world starts only once its call is on disk", async () => {
   await using llm = await startFakeLlm();
   await using t = await openTestAgent(llm, { files: { "a.txt": "alpha\n" } });
-  const journal = () => {
-    const dir = `${t.project.root}/.loom/loom.db.journal.d`;
-    return [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".jsonl"))
-      .map((e) => Deno.readTextFileSync(`${dir}/${e.name}`)).join("");
-  };
+  const journal = () => journalText(t.project.root);
   const seen: string[] = [];
   const probe = (name: string, readOnly: boolean) =>
     defineTool({
@@ -234,10 +230,7 @@ Deno.test("a reply that arrives before the event loop turns is acted on only onc
       Promise.resolve(new Response(sse, { headers: { "content-type": "text/event-stream" } })),
   });
   const agent = await t.reopen({ model: instant });
-  const dir = `${t.project.root}/.loom/loom.db.journal.d`;
-  const journal = () =>
-    [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".jsonl"))
-      .map((e) => Deno.readTextFileSync(`${dir}/${e.name}`)).join("");
+  const journal = () => journalText(t.project.root);
   llm.enqueue(reply.text("Instant session"));
   let seen: string | undefined;
   for await (const event of agent.run("journal me first")) {

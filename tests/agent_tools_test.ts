@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isReadOnlyCall } from "../src/agent/mod.ts";
 import { MAX_CONCURRENT_CALLS } from "../src/agent/tool_exec.ts";
 import { defineTool, type Tool } from "../src/tools/define.ts";
-import { drain, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
+import { drain, journalText, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 
 const APP = "export const answer = 42;\n";
@@ -77,11 +77,6 @@ Deno.test("a step asking for many read-only calls runs them a bounded number at 
   await using t = await openTestAgent(llm, { files: { "src/app.ts": APP } });
   let active = 0;
   let most = 0;
-  const journal = () => {
-    const dir = `${t.project.root}/.loom/loom.db.journal.d`;
-    return [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".jsonl"))
-      .map((e) => Deno.readTextFileSync(`${dir}/${e.name}`)).join("");
-  };
   const unrecorded: string[] = [];
   const wide = defineTool({
     name: "probe_wide",
@@ -91,7 +86,9 @@ Deno.test("a step asking for many read-only calls runs them a bounded number at 
     permission: () => ({ kind: "read", tool: "probe_wide", paths: [] }),
     async run(input) {
       // Its tool_started record, not the assistant message that asked for it.
-      if (!journal().includes(`"probe_wide",{"tag":"${input.tag}"}`)) unrecorded.push(input.tag);
+      if (!journalText(t.project.root).includes(`"probe_wide",{"tag":"${input.tag}"}`)) {
+        unrecorded.push(input.tag);
+      }
       most = Math.max(most, ++active);
       await new Promise((resolve) => setTimeout(resolve, 0));
       active--;

@@ -110,3 +110,16 @@ export function probeAnnotations(name: string, readOnly: boolean) {
     openWorldHint: false,
   };
 }
+
+/** Everything the session journals of the project at `root` hold (none yet: empty). */
+export function journalText(root: string): string {
+  const dir = `${root}/.loom/loom.db.journal.d`;
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".jsonl"));
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return "";
+    throw err;
+  }
+  return names.map((name) => Deno.readTextFileSync(`${dir}/${name}`)).join("");
+}
