@@ -146,7 +146,7 @@ const toolNames = new WeakMap<ToolDefinition[], ReadonlySet<string>>();
 /** The names in a list of tools (kept per list: an agent passes the same one every run). */
 function namesOf(tools: ToolDefinition[]): ReadonlySet<string> {
   let names = toolNames.get(tools);
-  if (names === undefined || names.size !== tools.length) {
+  if (names === undefined) {
     names = new Set(tools.map((t) => t.name));
     toolNames.set(tools, names);
   }
