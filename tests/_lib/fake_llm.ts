@@ -56,6 +56,9 @@ export function startFakeLlm(
 ): Promise<FakeLlm> {
   const queue: ScriptStep[] = [...(options.replies ?? [])];
   const requests: RecordedRequest[] = [];
+  // Numbers the replies (message and tool call ids): never reused, even after `requests` is cleared,
+  // as a real provider mints a fresh id for every call.
+  let replies = 0;
   const cache = new PromptCache();
   const open = new Set<ReadableStreamDefaultController<Uint8Array>>();
   const encoder = new TextEncoder();
@@ -125,7 +128,7 @@ export function startFakeLlm(
     const outputText = (message.text ?? "") + JSON.stringify(message.toolCalls ?? []);
     const usage = { ...split, output: message.outputTokens ?? estimate(outputText) };
     recorded.usage = usage;
-    const seq = requests.length;
+    const seq = replies++;
     return recorded.api === "anthropic"
       ? anthropicFrames(message, body.model, usage, seq)
       : openaiFrames(message, body.model, usage, seq, body.stream_options?.include_usage === true);
