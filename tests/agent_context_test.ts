@@ -202,3 +202,39 @@ Deno.test("a call the provider refuses as too long for the context window is com
   assert.equal(seen.summaries.length, 2);
   assert.equal(ofType(again, "step").length, 2);
 });
+
+Deno.test("a call id from before a compaction is not given again, in this process or after a resume", async () => {
+  // An OpenAI-compatible server that sends no ids: the converter numbers each reply's calls from
+  // call_0, so every reply's first call arrives as call_0.
+  const call = () => reply.toolCall("file_read", { path: "a.txt" }, { id: "" });
+  const main: FakeReply[] = [
+    call(),
+    reply.text("one"),
+    call(),
+    reply.text("two"),
+    call(),
+    reply.text("three"),
+  ];
+  await using llm = await startFakeLlm({ fallback: router(main, { summaries: [] }) });
+  await using t = await openTestAgent(llm, {
+    files: { "a.txt": "alpha\n" },
+    model: "openai:gpt-5",
+  });
+  const ids: string[] = [];
+  const run = async (agent: typeof t.agent, input: string) => {
+    const events = await drain(agent.run(input));
+    assert.equal(ofType(events, "final")[0].reason, "final");
+    ids.push(...ofType(events, "tool-start").map((e) => e.id));
+  };
+  await run(t.agent, "read a.txt");
+  assert.ok(await t.agent.compact());
+  assert.ok(!JSON.stringify(t.agent.messages()).includes(ids[0]), "the first call is summarised");
+  await run(t.agent, "read it again");
+  const resumed = await t.reopen({ session: { resume: t.agent.sessionId! } });
+  assert.ok(await resumed.compact());
+  await run(resumed, "and once more");
+  assert.equal(new Set(ids).size, 3, ids.join(", "));
+  // Each call kept its own row: none replaced an earlier one.
+  const stored = resumed.store.toolCalls(resumed.sessionId!);
+  assert.deepEqual(stored.map((c) => c.callId), ids);
+});

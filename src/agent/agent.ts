@@ -149,7 +149,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   if (session) {
     store.setSystemPrompt(session.id, system);
     const live = store.live(session.id);
-    conversation = new Conversation(live, record);
+    conversation = new Conversation(live, record, store.toolCallIds(session.id));
     const repair = danglingResults(store, session.id, live);
     if (repair) conversation.append(repair);
     sessionCost = store.costs(session.id).total.costUsd;

@@ -75,12 +75,19 @@ export class Conversation implements LoopHistory {
   /** The bounds of the entries from `#countedUpTo` on. */
   #uncounted = 0;
   #record: (message: Message) => number;
+  #pastCallIds: Iterable<string>;
 
+  /**
+   * `pastCallIds`: the tool call ids the session used before `initial` (a compaction summarised
+   * them away).
+   */
   constructor(
     initial: { message: Message; seq: number }[],
     record: (message: Message) => number,
+    pastCallIds: Iterable<string> = [],
   ) {
     this.#record = record;
+    this.#pastCallIds = pastCallIds;
     for (const item of initial) this.#push(item.message, item.seq);
   }
 
@@ -99,6 +106,10 @@ export class Conversation implements LoopHistory {
   /** Records and appends a message. */
   append(message: Message): void {
     this.#push(message, this.#record(message));
+  }
+
+  pastCallIds(): Iterable<string> {
+    return this.#pastCallIds;
   }
 
   /** Exact tokens of the whole conversation (counts the messages not counted yet). */

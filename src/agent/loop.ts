@@ -22,6 +22,11 @@ export interface LoopHistory {
   messages(): readonly Message[];
   /** Adds a message (and records it) as soon as it is complete. */
   append(message: Message): void;
+  /**
+   * Tool call ids used before `messages()` began: ones a compaction summarised away, which the
+   * session's records still hold. A new call must not reuse them.
+   */
+  pastCallIds?(): Iterable<string>;
 }
 
 /** Everything one run of the loop needs. */
@@ -153,18 +158,27 @@ function namesOf(tools: ToolDefinition[]): ReadonlySet<string> {
   return names;
 }
 
-const historyIds = new WeakMap<readonly Message[], Set<string>>();
+/** The tool call ids a conversation has used, and the next suffix to try per reused id. */
+interface CallIds {
+  used: Set<string>;
+  next: Map<string, number>;
+}
 
-/** The tool call ids a conversation has used (kept per conversation array, grown by uniqueId). */
-function callIds(messages: readonly Message[]): Set<string> {
-  let ids = historyIds.get(messages);
+const historyIds = new WeakMap<LoopHistory, CallIds>();
+
+/**
+ * The tool call ids a conversation has used, its earlier ones included (kept per history, across
+ * compactions, and grown by uniqueId).
+ */
+function callIds(history: LoopHistory): CallIds {
+  let ids = historyIds.get(history);
   if (ids === undefined) {
-    ids = new Set();
-    for (const message of messages) {
+    ids = { used: new Set(history.pastCallIds?.()), next: new Map() };
+    for (const message of history.messages()) {
       if (message.role !== "assistant" || typeof message.content === "string") continue;
-      for (const part of message.content) if (part.type === "tool_use") ids.add(part.id);
+      for (const part of message.content) if (part.type === "tool_use") ids.used.add(part.id);
     }
-    historyIds.set(messages, ids);
+    historyIds.set(history, ids);
   }
   return ids;
 }
@@ -173,12 +187,21 @@ function callIds(messages: readonly Message[]): Set<string> {
  * The provider's id for a tool call, or a new one when it is empty or already used in the
  * conversation. Providers mint unique ids, but OpenAI-compatible servers may send none (the
  * converter then numbers calls within one reply) or number their own: two calls with one id
- * would share one row in the session's tool calls and confuse the results sent back.
+ * would share one row in the session's tool calls and confuse the results sent back. A server
+ * that sends `call_0` in every reply gets `call_0_2`, `call_0_3`, …: each id reused resumes where
+ * the last left off, so a long session does not search its whole past for a free one.
  */
-function uniqueId(id: string, used: Set<string>): string {
-  let fresh = id;
-  for (let n = 2; fresh === "" || used.has(fresh); n++) fresh = `${id || "call"}_${n}`;
-  used.add(fresh);
+function uniqueId(id: string, ids: CallIds): string {
+  if (id !== "" && !ids.used.has(id)) {
+    ids.used.add(id);
+    return id;
+  }
+  const base = id || "call";
+  let n = ids.next.get(base) ?? 2;
+  let fresh = `${base}_${n++}`;
+  while (ids.used.has(fresh)) fresh = `${base}_${n++}`;
+  ids.next.set(base, n);
+  ids.used.add(fresh);
   return fresh;
 }
 
@@ -226,7 +249,7 @@ async function streamTurn(options: LoopOptions, messages: Message[], step: numbe
       { signal: options.signal },
     );
     let waiting = true;
-    let used: Set<string> | undefined;
+    let used: CallIds | undefined;
     const take = (part: StreamPart) => {
       if (waiting) {
         waiting = false;
@@ -238,7 +261,7 @@ async function streamTurn(options: LoopOptions, messages: Message[], step: numbe
           options.emit({ type: "text-delta", text: part.text, role: options.role });
           break;
         case "tool-call-end":
-          used ??= callIds(options.history.messages());
+          used ??= callIds(options.history);
           turn.calls.push({
             type: "tool_use",
             id: uniqueId(part.id, used),

@@ -305,6 +305,13 @@ export class SessionStore {
     ).all(sessionId).map(toToolCall);
   }
 
+  /** The ids of the session's tool calls (a new call must not reuse one: it keys the call's row). */
+  toolCallIds(sessionId: string): string[] {
+    this.flush();
+    return this.#sql("SELECT call_id FROM agent_tool_calls WHERE session_id = ?").all(sessionId)
+      .map((row) => (row as { call_id: string }).call_id);
+  }
+
   /** Records one model call's tokens and dollars. */
   recordUsage(
     sessionId: string,
