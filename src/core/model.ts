@@ -131,13 +131,14 @@ export interface ModelCapabilities {
 /**
  * The key of an optional method on a model's part stream: `stream[pushParts](each)` hands every
  * part to `each` as it arrives and resolves once the stream is over, with no promise per part as
- * iterating costs. If `each` throws, the call is cancelled and the promise rejects with it.
+ * iterating costs (its value means nothing). If `each` throws, the call is cancelled and the promise
+ * rejects with it.
  */
 export const pushParts: unique symbol = Symbol("loom.pushParts");
 
 /** A part stream that can also push its parts (see `pushParts`). */
 export interface PushableParts extends AsyncIterable<StreamPart> {
-  [pushParts](each: (part: StreamPart) => void): Promise<void>;
+  [pushParts](each: (part: StreamPart) => void): Promise<unknown>;
 }
 
 /** A chat model behind one provider, streaming normalised parts. */

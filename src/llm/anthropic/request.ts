@@ -77,7 +77,7 @@ function toBlocks(message: SentMessage): Block[] {
         });
         break;
       case "tool_use":
-        blocks.push({ type: "tool_use", id: part.id, name: part.name, input: part.input });
+        blocks.push({ type: "tool_use", id: part.id, name: part.name, input: part.input ?? {} });
         break;
       case "tool_result":
         blocks.push({
@@ -116,8 +116,15 @@ export function blockTexts(message: SentMessage): string[] {
           }${part.isError ? ',"is_error":true' : ""}}`,
         );
         break;
+      case "tool_use":
+        blocks.push(
+          `{"type":"tool_use","id":${JSON.stringify(part.id)},"name":${
+            JSON.stringify(part.name)
+          },"input":${JSON.stringify(part.input ?? {})}}`,
+        );
+        break;
       default:
-        // Images and tool calls (a nested object): through the block itself.
+        // Images: through the block itself.
         for (
           const group of toAnthropicMessages([
             { role: message.role, content: [part] } as SentMessage,
