@@ -44,6 +44,8 @@ const DEFAULT_WASM = new URL(
   import.meta.url,
 );
 const MAX_INNER_DEPTH = 3;
+/** Tree levels walked: far more than real command lines use (see `visit`). */
+const MAX_NESTING = 400;
 
 let parser: Parser | null = null;
 let loading: Promise<void> | null = null;
@@ -100,7 +102,7 @@ function analyze(command: string, depth: number): ShellAnalysis {
     return out;
   }
   try {
-    visit(tree.rootNode, out, depth);
+    visit(tree.rootNode, out, depth, 0);
   } finally {
     tree.delete();
   }
@@ -117,15 +119,23 @@ function problem(out: ShellAnalysis, text: string): void {
   if (!out.problems.includes(text)) out.problems.push(text);
 }
 
-function visit(node: Node, out: ShellAnalysis, depth: number): void {
+/**
+ * `level`: how deep `node` sits in the tree. Past MAX_NESTING the rest is not walked (thousands of
+ * nested `$(` would overflow the stack) and the line cannot be judged.
+ */
+function visit(node: Node, out: ShellAnalysis, depth: number, level: number): void {
+  if (level > MAX_NESTING) {
+    problem(out, `it nests more than ${MAX_NESTING} levels deep`);
+    return;
+  }
   if (node.type === "ERROR") problem(out, `it has a syntax error near "${clip(node.text)}"`);
   else if (node.isMissing) problem(out, `it is incomplete (missing "${node.type}")`);
   switch (node.type) {
     case "command":
-      return visitCommand(node, out, depth);
+      return visitCommand(node, out, depth, level);
     case "declaration_command":
     case "unset_command":
-      return visitDeclaration(node, out, depth);
+      return visitDeclaration(node, out, depth, level);
     case "variable_assignment":
       out.assignments.push(node.text);
       break;
@@ -137,17 +147,20 @@ function visit(node: Node, out: ShellAnalysis, depth: number): void {
       recordRedirect(node, out);
       break;
   }
-  for (const child of node.children) visit(child, out, depth);
+  for (const child of node.children) visit(child, out, depth, level + 1);
 }
 
-function visitCommand(node: Node, out: ShellAnalysis, depth: number): void {
+function visitCommand(node: Node, out: ShellAnalysis, depth: number, level: number): void {
   const words: WordValue[] = [];
   const env: string[] = [];
+  // Looked up once: per child, a command of thousands of arguments took seconds (n² lookups).
+  const named = node.childForFieldName("name") !== null;
+  const args = new Set(node.childrenForFieldName("argument").map((arg) => arg.id));
   for (const child of node.children) {
     if (child.type === "variable_assignment" && words.length === 0) {
       env.push(child.text);
       out.assignments.push(child.text);
-      for (const part of child.children) visit(part, out, depth);
+      for (const part of child.children) visit(part, out, depth, level + 2);
       continue;
     }
     if (child.type === "command_name") {
@@ -159,25 +172,21 @@ function visitCommand(node: Node, out: ShellAnalysis, depth: number): void {
         problem(out, `the program name "${clip(child.text)}" is a pattern`);
       }
       words.push(value);
-    } else if (node.childForFieldName("name") && isArgument(node, child)) {
+    } else if (named && args.has(child.id)) {
       words.push(wordValue(child));
     }
-    visit(child, out, depth);
+    visit(child, out, depth, level + 1);
   }
   addCommand(out, node.text, words, env, depth);
 }
 
-function isArgument(command: Node, child: Node): boolean {
-  return command.childrenForFieldName("argument").some((arg) => arg.id === child.id);
-}
-
-function visitDeclaration(node: Node, out: ShellAnalysis, depth: number): void {
+function visitDeclaration(node: Node, out: ShellAnalysis, depth: number, level: number): void {
   const words: WordValue[] = [];
   for (const child of node.children) {
     if (child.type === "variable_assignment") words.push({ text: child.text, literal: false });
     else if (child.isNamed && child.type !== "comment") words.push(wordValue(child));
     else if (!child.isNamed) words.push({ text: child.text, literal: true });
-    visit(child, out, depth);
+    visit(child, out, depth, level + 1);
   }
   addCommand(out, node.text, words, [], depth);
 }

@@ -140,3 +140,41 @@ Deno.test("literal scripts given to sh -c or eval are parsed for later deny chec
   const [dynamic] = parseShellCommand(`sh -c "$X"`).commands;
   assert.deepEqual(dynamic.inner, []);
 });
+
+Deno.test("a command's arguments are looked up once, not once per argument", async () => {
+  // Per argument, a list of every argument was built: 8,000 arguments took 14 s to judge.
+  const { Node } = await import("web-tree-sitter");
+  const proto = Node.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const original = proto.childrenForFieldName;
+  let lookups = 0;
+  proto.childrenForFieldName = function (this: unknown, ...args: unknown[]) {
+    lookups++;
+    return original.apply(this, args);
+  };
+  try {
+    const paths = Array.from({ length: 3000 }, (_, i) => `src/file_${i}.ts`);
+    const analysis = parseShellCommand(`git add ${paths.join(" ")}`);
+    assert.deepEqual(analysis.commands[0].words, ["git", "add", ...paths]);
+    assert.ok(lookups < 10, `${lookups} lookups`);
+  } finally {
+    proto.childrenForFieldName = original;
+  }
+});
+
+Deno.test("a line nested thousands of levels deep is not judged, and does not overflow the stack", () => {
+  for (
+    const line of [
+      `echo ${"$(".repeat(5000)}x${")".repeat(5000)}`,
+      `${"(".repeat(5000)}rm -rf /${")".repeat(5000)}`,
+      `${"if true; then ".repeat(3000)}ls; ${"fi; ".repeat(3000)}`,
+    ]
+  ) {
+    const analysis = parseShellCommand(line);
+    assert.ok(analysis.unparseable, line.slice(0, 30));
+    assert.ok(analysis.problems.some((p) => /nests more than \d+ levels deep/.test(p)));
+  }
+  // Real lines nest a few levels: still judged.
+  const real = parseShellCommand("(cd web && (npm ci && npm test)) || { echo failed; exit 1; }");
+  assert.equal(real.unparseable, false);
+  assert.deepEqual(real.commands.map((c) => c.words[0]), ["cd", "npm", "npm", "echo", "exit"]);
+});
