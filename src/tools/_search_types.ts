@@ -1,13 +1,3 @@
-import { createRequire } from "node:module";
-import type Picomatch from "picomatch";
-
-// picomatch is CommonJS, and Deno's first CommonJS module costs ~8 ms of start-up: it loads on
-// the first glob compiled here (most `loom tool` calls compile none). require finds the version
-// pinned in the import map, which `deno install` put in node_modules.
-let picomatchModule: typeof Picomatch | undefined;
-const picomatch = (): typeof Picomatch =>
-  picomatchModule ??= createRequire(import.meta.url)("picomatch");
-
 /** What to print: matching file paths, per-file counts, or the matching lines. */
 export type OutputMode = "files_with_matches" | "content" | "count";
 
@@ -76,35 +66,6 @@ export const FILE_TYPES: Record<string, string[]> = {
 
 /** The names accepted by `type`. */
 export const FILE_TYPE_NAMES = Object.keys(FILE_TYPES) as [string, ...string[]];
-
-/**
- * A file filter with ripgrep's `-g` meaning: globs without a slash match the basename at any
- * depth, others are anchored at the root; `!glob` excludes (a matching directory excludes all
- * below it); with any positive glob, a file must match one. Type globs match the basename.
- */
-export function createPathFilter(
-  globs: string[],
-  typeGlobs: string[],
-): { file(rel: string): boolean; dir(rel: string): boolean } {
-  const positive = globs.filter((g) => !g.startsWith("!")).map(normalizeGlob);
-  const negative = globs.filter((g) => g.startsWith("!")).map((g) => normalizeGlob(g.slice(1)));
-  const isPositive = positive.length > 0 ? globMatcher(positive) : () => true;
-  const isNegative = negative.length > 0 ? globMatcher(negative) : () => false;
-  const isType = typeGlobs.length > 0 ? globMatcher(typeGlobs) : () => true;
-  return {
-    file: (rel) => !isNegative(rel) && isPositive(rel) && isType(rel),
-    dir: (rel) => !isNegative(rel),
-  };
-}
-
-/** One matcher for many globs: slash-free ones test the basename, the others the whole path. */
-export function globMatcher(globs: string[]): (rel: string) => boolean {
-  const byName = globs.filter((g) => !g.includes("/"));
-  const byPath = globs.filter((g) => g.includes("/"));
-  const name = byName.length > 0 ? picomatch()(byName, { dot: true }) : () => false;
-  const path = byPath.length > 0 ? picomatch()(byPath, { dot: true }) : () => false;
-  return (rel) => name(rel.slice(rel.lastIndexOf("/") + 1)) || path(rel);
-}
 
 /** A glob as rg's `-g` reads it: no leading or trailing slash. */
 export function normalizeGlob(glob: string): string {

@@ -1,0 +1,195 @@
+// Globs as the search tools document them (`*`, `?`, `**`, `[...]`, `{a,b}`, `\` escapes, as rg's
+// -g reads them), matched by RE2: time linear in the path, whatever the glob. A glob is a model's
+// input, and a backtracking engine took minutes on `a*a*a*a*a*a*a*a*a*a*a*b` against one long
+// file name, holding up every other request the process serves.
+import { RE2JS } from "re2js";
+import { LoomError } from "../core/mod.ts";
+import { normalizeGlob } from "./_search_types.ts";
+
+/** Longer globs are refused: no file name or path pattern needs more. */
+const MAX_GLOB_LENGTH = 4096;
+
+/** POSIX classes RE2 knows, passed through inside `[...]`. */
+const POSIX = new Set([
+  "alnum",
+  "alpha",
+  "ascii",
+  "blank",
+  "cntrl",
+  "digit",
+  "graph",
+  "lower",
+  "print",
+  "punct",
+  "space",
+  "upper",
+  "word",
+  "xdigit",
+]);
+
+/**
+ * A file filter with ripgrep's `-g` meaning: globs without a slash match the basename at any
+ * depth, others are anchored at the root; `!glob` excludes (a matching directory excludes all
+ * below it); with any positive glob, a file must match one. Type globs match the basename.
+ */
+export function createPathFilter(
+  globs: string[],
+  typeGlobs: string[],
+): { file(rel: string): boolean; dir(rel: string): boolean } {
+  const positive = globs.filter((g) => !g.startsWith("!")).map(normalizeGlob);
+  const negative = globs.filter((g) => g.startsWith("!")).map((g) => normalizeGlob(g.slice(1)));
+  const isPositive = positive.length > 0 ? globMatcher(positive) : () => true;
+  const isNegative = negative.length > 0 ? globMatcher(negative) : () => false;
+  const isType = typeGlobs.length > 0 ? globMatcher(typeGlobs) : () => true;
+  return {
+    file: (rel) => !isNegative(rel) && isPositive(rel) && isType(rel),
+    dir: (rel) => !isNegative(rel),
+  };
+}
+
+/** One matcher for many globs: slash-free ones test the basename, the others the whole path. */
+export function globMatcher(globs: string[]): (rel: string) => boolean {
+  const byName = globs.filter((g) => !g.includes("/"));
+  const byPath = globs.filter((g) => g.includes("/"));
+  const name = byName.length > 0 ? compileGlobs(byName) : () => false;
+  const path = byPath.length > 0 ? compileGlobs(byPath) : () => false;
+  return (rel) => name(rel.slice(rel.lastIndexOf("/") + 1)) || path(rel);
+}
+
+/** A matcher for the whole of a text: true when it matches any of `globs`. */
+export function compileGlobs(globs: string[]): (text: string) => boolean {
+  const long = globs.find((g) => g.length > MAX_GLOB_LENGTH);
+  if (long !== undefined) {
+    throw new LoomError(
+      "INVALID_INPUT",
+      `Cannot use a glob of ${long.length} characters (at most ${MAX_GLOB_LENGTH}): ${
+        JSON.stringify(long.slice(0, 40))
+      }...`,
+    );
+  }
+  const source = globs.map(globToRegex).join("|");
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(`(?:${source})`, RE2JS.DOTALL);
+  } catch (err) {
+    throw new LoomError(
+      "INVALID_INPUT",
+      `Cannot use the glob ${JSON.stringify(globs.join(", "))}: ${String(err)}`,
+    );
+  }
+  return (text) => re.matches(text);
+}
+
+/**
+ * The RE2 pattern (to match a whole text) of one glob: `*` and `?` stay within a path component,
+ * `**` as a whole component spans any number of them (`x/**` also matches `x`), `{a,b}` nests,
+ * `[!a-z]` never matches `/`. What the syntax cannot read (`[` or `{` left open) is literal.
+ */
+export function globToRegex(glob: string): string {
+  let i = 0;
+  /**
+   * Braces that never close, literal: found by one pass first, so that a run of them is not read
+   * again from each; one the pass pairs but a class swallows its `}` is found when read, once.
+   */
+  const unclosed = new Set<number>();
+  const open: number[] = [];
+  for (let k = 0; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "{") open.push(k);
+    else if (glob[k] === "}") open.pop();
+  }
+  for (const k of open) unclosed.add(k);
+
+  const sequence = (inBraces: boolean): string => {
+    let out = "";
+    while (i < glob.length) {
+      const c = glob[i];
+      if (inBraces && (c === "," || c === "}")) break;
+      if (c === "\\") {
+        out += literal(glob[i + 1] ?? "\\");
+        i += 2;
+      } else if (c === "*") {
+        let end = i;
+        while (glob[end] === "*") end++;
+        const whole = end - i > 1 && (i === 0 || glob[i - 1] === "/") &&
+          (end === glob.length || glob[end] === "/" ||
+            (inBraces && (glob[end] === "," || glob[end] === "}")));
+        if (!whole) out += "[^/]*";
+        else if (glob[end] === "/") {
+          out += "(?:.*/)?";
+          end++;
+        } else if (out.endsWith("/")) out = `${out.slice(0, -1)}(?:/.*)?`;
+        else out += ".*";
+        i = end;
+      } else if (c === "?") {
+        out += "[^/]";
+        i++;
+      } else if (c === "[") {
+        const cls = characterClass();
+        if (cls === null) {
+          out += literal(c);
+          i++;
+        } else out += cls;
+      } else if (c === "{" && !unclosed.has(i)) {
+        const start = i++;
+        const choices = [sequence(true)];
+        while (glob[i] === ",") {
+          i++;
+          choices.push(sequence(true));
+        }
+        if (glob[i] === "}") {
+          i++;
+          out += `(?:${choices.join("|")})`;
+        } else {
+          // Never closed: a literal brace, and what followed it read again.
+          unclosed.add(start);
+          i = start;
+        }
+      } else {
+        out += literal(c);
+        i++;
+      }
+    }
+    return out;
+  };
+
+  /** `[...]` at `i` as an RE2 class (moving `i` past it), or null when it is never closed. */
+  const characterClass = (): string | null => {
+    let j = i + 1;
+    const negated = glob[j] === "!" || glob[j] === "^";
+    if (negated) j++;
+    let body = "";
+    for (let first = true; j < glob.length; first = false) {
+      const c = glob[j];
+      if (c === "]" && !first) {
+        i = j + 1;
+        return negated ? `[^/${body}]` : `[${body}]`;
+      }
+      const posix = c === "[" && glob[j + 1] === ":" ? /^\[:([a-z]+):\]/.exec(glob.slice(j)) : null;
+      if (posix && POSIX.has(posix[1])) {
+        body += posix[0];
+        j += posix[0].length;
+      } else if (c === "\\" && j + 1 < glob.length) {
+        body += classLiteral(glob[j + 1]);
+        j += 2;
+      } else if (c === "-" && !first && glob[j + 1] !== "]" && j + 1 < glob.length) {
+        body += "-";
+        j++;
+      } else {
+        body += classLiteral(c);
+        j++;
+      }
+    }
+    return null;
+  };
+
+  return sequence(false);
+}
+
+function literal(c: string): string {
+  return /[\\.+*?()|[\]{}^$]/.test(c) ? `\\${c}` : c;
+}
+
+function classLiteral(c: string): string {
+  return /[\\\]^\-[]/.test(c) ? `\\${c}` : c;
+}
