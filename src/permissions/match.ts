@@ -1,12 +1,4 @@
-import { createRequire } from "node:module";
-import type Picomatch from "picomatch";
-
-// picomatch is CommonJS, and Deno's first CommonJS module costs ~8 ms of start-up: it loads on
-// the first glob compiled here (most `loom tool` calls compile none). require finds the version
-// pinned in the import map, which `deno install` put in node_modules.
-let picomatchModule: typeof Picomatch | undefined;
-const picomatch = (): typeof Picomatch =>
-  picomatchModule ??= createRequire(import.meta.url)("picomatch");
+import { compileGlobs } from "../core/glob.ts";
 
 /** A compiled path glob: true when a project-relative POSIX path is covered by it. */
 export type PathMatcher = (rel: string) => boolean;
@@ -45,13 +37,15 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): P
   if (body === "" || body === "**") return () => true;
   if (body.includes("/")) anchored = true;
   const full = anchored ? body : `**/${body}`;
-  const opts = { dot: true, nocase: options.nocase ?? false };
-  const self = picomatch()(full, opts);
-  const beneath = picomatch()(`${full}/**`, opts);
+  // Compiled at the first match (rules are compiled at start-up; most are never consulted), by
+  // RE2: a rule can come from a cloned repository's LOOM.md, and a backtracking matcher could be
+  // made to take minutes per path (see core/glob.ts).
+  let covers: ((path: string) => boolean) | undefined;
   return (rel) => {
     const path = normalizeRel(rel);
     if (path === null || path === ".") return false;
-    return self(path) || beneath(path);
+    covers ??= compileGlobs([full, `${full}/**`], { nocase: options.nocase ?? false });
+    return covers(path);
   };
 }
 

@@ -1,3 +1,4 @@
+import { compileGlobs } from "../core/glob.ts";
 /** What to print: matching file paths, per-file counts, or the matching lines. */
 export type OutputMode = "files_with_matches" | "content" | "count";
 
@@ -77,4 +78,33 @@ export function normalizeGlob(glob: string): string {
 /** Sorts by path the way both engines' results are ordered (plain code-unit order). */
 export function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/**
+ * A file filter with ripgrep's `-g` meaning: globs without a slash match the basename at any
+ * depth, others are anchored at the root; `!glob` excludes (a matching directory excludes all
+ * below it); with any positive glob, a file must match one. Type globs match the basename.
+ */
+export function createPathFilter(
+  globs: string[],
+  typeGlobs: string[],
+): { file(rel: string): boolean; dir(rel: string): boolean } {
+  const positive = globs.filter((g) => !g.startsWith("!")).map(normalizeGlob);
+  const negative = globs.filter((g) => g.startsWith("!")).map((g) => normalizeGlob(g.slice(1)));
+  const isPositive = positive.length > 0 ? globMatcher(positive) : () => true;
+  const isNegative = negative.length > 0 ? globMatcher(negative) : () => false;
+  const isType = typeGlobs.length > 0 ? globMatcher(typeGlobs) : () => true;
+  return {
+    file: (rel) => !isNegative(rel) && isPositive(rel) && isType(rel),
+    dir: (rel) => !isNegative(rel),
+  };
+}
+
+/** One matcher for many globs: slash-free ones test the basename, the others the whole path. */
+export function globMatcher(globs: string[]): (rel: string) => boolean {
+  const byName = globs.filter((g) => !g.includes("/"));
+  const byPath = globs.filter((g) => g.includes("/"));
+  const name = byName.length > 0 ? compileGlobs(byName) : () => false;
+  const path = byPath.length > 0 ? compileGlobs(byPath) : () => false;
+  return (rel) => name(rel.slice(rel.lastIndexOf("/") + 1)) || path(rel);
 }

@@ -4,7 +4,7 @@ import { LoomError } from "../core/mod.ts";
 import { defineTool, type ToolContext } from "./define.ts";
 import { capText } from "./_search_output.ts";
 import { listFilesRipgrep } from "./_rg.ts";
-import { normalizeGlob } from "./_search_types.ts";
+import { createPathFilter, normalizeGlob } from "./_search_types.ts";
 import DESCRIPTION from "./file_search.md" with { type: "text" };
 
 const DEFAULT_LIMIT = 100;
@@ -52,8 +52,6 @@ export function createFileSearchTool(options: FileSearchOptions) {
       const limit = input.limit ?? DEFAULT_LIMIT;
       const prefix = startRel === "." ? "" : startRel + "/";
       const local = (rel: string) => rel.slice(prefix.length);
-      // Loaded with the first search (RE2 is a large module): most runs of Loom never glob.
-      const { createPathFilter } = await import("./_glob.ts");
       const filter = createPathFilter(patterns, []);
       const found: { path: string; mtime: number }[] = [];
       const add = (rel: string, abs: string) => {
@@ -136,7 +134,7 @@ async function startDirectory(path: string | undefined, ctx: ToolContext): Promi
   return target.rel;
 }
 
-/** Globs in the subset where rg and picomatch agree (no classes, extglobs or escapes). */
+/** Globs in the subset rg and our own matcher surely read alike (no classes or escapes). */
 const PLAIN_GLOB = /^[\w.\-/*?{},]+$/;
 
 /**

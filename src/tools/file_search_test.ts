@@ -153,7 +153,7 @@ Deno.test("file_search lists the same files, in the same order, with ripgrep as 
     { pattern: "?.ts", path: "src" },
     { pattern: "**/*.md", path: "docs" },
     { pattern: ["*.ts", "!src/deep/**"] },
-    // Shapes listed in full and matched by picomatch alone.
+    // Shapes listed in full and matched by our own matcher alone.
     { pattern: "[ab].ts" },
     { pattern: "src/*" },
   ];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compileGlobs, createPathFilter, globToRegex } from "./_glob.ts";
+import { compileGlobs, globToRegex } from "./glob.ts";
 
 const PATHS = [
   "a.ts",
@@ -68,13 +68,6 @@ Deno.test("globs match as rg's -g reads them", () => {
     const match = compileGlobs([glob]);
     assert.deepEqual(PATHS.filter((p) => match(p)), expected, `${glob} → ${globToRegex(glob)}`);
   }
-});
-
-Deno.test("a path filter matches slash-free globs by name and excludes with !", () => {
-  const filter = createPathFilter(["*.ts", "!*.d.ts", "!src/deep/**"], []);
-  assert.deepEqual(PATHS.filter(filter.file), ["a.ts", "b.ts", "x.ts", "a*.ts", "src/a.ts"]);
-  assert.equal(filter.dir("src/deep"), false);
-  assert.equal(filter.dir("src"), true);
 });
 
 Deno.test("a glob made to make a backtracking matcher run for hours is answered at once", () => {

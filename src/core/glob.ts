@@ -1,10 +1,16 @@
-// Globs as the search tools document them (`*`, `?`, `**`, `[...]`, `{a,b}`, `\` escapes, as rg's
-// -g reads them), matched by RE2: time linear in the path, whatever the glob. A glob is a model's
-// input, and a backtracking engine took minutes on `a*a*a*a*a*a*a*a*a*a*a*b` against one long
-// file name, holding up every other request the process serves.
-import { RE2JS } from "re2js";
-import { LoomError } from "../core/mod.ts";
-import { normalizeGlob } from "./_search_types.ts";
+// Globs (`*`, `?`, `**`, `[...]`, `{a,b}`, `\` escapes, as rg's -g reads them) matched by RE2: time
+// linear in the path, whatever the glob. Globs come from models (search tools) and from cloned
+// repositories (LOOM.md rules), and a backtracking engine took minutes on `a*a*a*a*a*a*a*a*a*a*a*b`
+// against one long file name, holding up every other request the process serves.
+import { createRequire } from "node:module";
+import type * as Re2 from "re2js";
+import { LoomError } from "./errors.ts";
+
+// Loaded with the first glob compiled (a large module; most runs of Loom compile none), through
+// require so that a synchronous first match can load it: one copy for the whole process.
+let re2Module: typeof Re2 | undefined;
+/** re2js, loaded once (see above). */
+export const re2 = (): typeof Re2 => re2Module ??= createRequire(import.meta.url)("re2js");
 
 /** Longer globs are refused: no file name or path pattern needs more. */
 const MAX_GLOB_LENGTH = 4096;
@@ -27,37 +33,11 @@ const POSIX = new Set([
   "xdigit",
 ]);
 
-/**
- * A file filter with ripgrep's `-g` meaning: globs without a slash match the basename at any
- * depth, others are anchored at the root; `!glob` excludes (a matching directory excludes all
- * below it); with any positive glob, a file must match one. Type globs match the basename.
- */
-export function createPathFilter(
-  globs: string[],
-  typeGlobs: string[],
-): { file(rel: string): boolean; dir(rel: string): boolean } {
-  const positive = globs.filter((g) => !g.startsWith("!")).map(normalizeGlob);
-  const negative = globs.filter((g) => g.startsWith("!")).map((g) => normalizeGlob(g.slice(1)));
-  const isPositive = positive.length > 0 ? globMatcher(positive) : () => true;
-  const isNegative = negative.length > 0 ? globMatcher(negative) : () => false;
-  const isType = typeGlobs.length > 0 ? globMatcher(typeGlobs) : () => true;
-  return {
-    file: (rel) => !isNegative(rel) && isPositive(rel) && isType(rel),
-    dir: (rel) => !isNegative(rel),
-  };
-}
-
-/** One matcher for many globs: slash-free ones test the basename, the others the whole path. */
-export function globMatcher(globs: string[]): (rel: string) => boolean {
-  const byName = globs.filter((g) => !g.includes("/"));
-  const byPath = globs.filter((g) => g.includes("/"));
-  const name = byName.length > 0 ? compileGlobs(byName) : () => false;
-  const path = byPath.length > 0 ? compileGlobs(byPath) : () => false;
-  return (rel) => name(rel.slice(rel.lastIndexOf("/") + 1)) || path(rel);
-}
-
 /** A matcher for the whole of a text: true when it matches any of `globs`. */
-export function compileGlobs(globs: string[]): (text: string) => boolean {
+export function compileGlobs(
+  globs: string[],
+  options: { nocase?: boolean } = {},
+): (text: string) => boolean {
   const long = globs.find((g) => g.length > MAX_GLOB_LENGTH);
   if (long !== undefined) {
     throw new LoomError(
@@ -68,9 +48,11 @@ export function compileGlobs(globs: string[]): (text: string) => boolean {
     );
   }
   const source = globs.map(globToRegex).join("|");
-  let re: RE2JS;
+  const { RE2JS } = re2();
+  let re: Re2.RE2JS;
   try {
-    re = RE2JS.compile(`(?:${source})`, RE2JS.DOTALL);
+    const flags = RE2JS.DOTALL | (options.nocase ? RE2JS.CASE_INSENSITIVE : 0);
+    re = RE2JS.compile(`(?:${source})`, flags);
   } catch (err) {
     throw new LoomError(
       "INVALID_INPUT",
