@@ -218,13 +218,9 @@ export function explainMiss(text: string, needle: string): { hint: string; close
   if (lines.length > 0 && lines.every((l) => /^\s*\d+\t/.test(l))) {
     hint = "old_string seems to include file_read's line-number prefixes; remove them";
   } else {
-    const words = needle.trim().split(/\s+/).filter((w) => w !== "");
-    const loose = words.length === 0
-      ? null
-      : new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+"))
-        .exec(text);
-    if (loose !== null) {
-      const [line] = lineNumbersOf(text, [loose.index]);
+    const at = looseIndex(text, needle);
+    if (at >= 0) {
+      const [line] = lineNumbersOf(text, [at]);
       hint = `it matches at line ${line} if whitespace is ignored; copy the exact whitespace`;
     }
   }
@@ -242,6 +238,30 @@ export function explainMiss(text: string, needle: string): { hint: string; close
     .map((c) => `${String(c.n).padStart(6)}\t${c.line.replace(/\r$/, "").slice(0, 200)}`)
     .join("\n");
   return { hint, closest };
+}
+
+/**
+ * Where `needle` occurs in `text` when every run of whitespace counts as one space (its words in
+ * order, any spacing between them), or -1. Both are flattened and searched with indexOf: linear,
+ * where a regex of the words joined by `\s+` took seconds on repetitive text and a long needle.
+ */
+function looseIndex(text: string, needle: string): number {
+  const wanted = needle.trim().replace(/\s+/g, " ");
+  if (wanted === "") return -1;
+  const found = text.replace(/\s+/g, " ").indexOf(wanted);
+  if (found < 0) return -1;
+  // Back to an index in `text`: walk it as the flattening did.
+  const space = /\s+/g;
+  let flat = 0;
+  let at = 0;
+  for (let run = space.exec(text); run !== null; run = space.exec(text)) {
+    if (flat + (run.index - at) > found) break;
+    flat += run.index - at;
+    if (flat === found) return run.index;
+    flat += 1;
+    at = run.index + run[0].length;
+  }
+  return at + (found - flat);
 }
 
 /** Dice coefficient of character bigrams: 1 for equal strings, 0 for nothing in common. */

@@ -87,6 +87,21 @@ Deno.test("file_edit on no match says when whitespace is the only difference", a
   );
 });
 
+Deno.test("file_edit on no match finds a whitespace-only difference deep in a long, repetitive file", async () => {
+  // Searched by flattening whitespace: the regex of words joined by \s+ it replaces took seconds
+  // on text like this with a long old_string (each start matched thousands of words, then failed).
+  const filler = "x = x\n".repeat(100_000);
+  const target = "if (ready) {\n\tgo(  1 );\n}\n";
+  const { project, ctx } = await readyProject({ "big.txt": filler + target });
+  await using _ = project;
+  await assert.rejects(
+    edit(ctx, "big.txt", ["x = x\n".repeat(2000) + "if (ready) {\n  go( 1 );", "done"]),
+    (err) =>
+      isLoomError(err, "NO_MATCH") &&
+      /matches at line 98001 if whitespace is ignored/.test(err.message),
+  );
+});
+
 Deno.test("file_edit on no match spots line-number prefixes copied from file_read", async () => {
   const { project, ctx } = await readyProject({ "a.txt": "one\ntwo\n" });
   await using _ = project;
