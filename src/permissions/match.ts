@@ -110,11 +110,27 @@ export function matchCommand(
   );
 }
 
-/** True when `text` matches `pattern`, where `*` stands for any run of characters. */
+/**
+ * True when `text` matches `pattern`, where `*` stands for any run of characters. The pieces
+ * between stars are placed leftmost first (always right for `*` alone), each with one indexOf: a
+ * regex of them backtracked without end on a long argument against a rule with several stars.
+ */
 export function matchWord(pattern: string, text: string): boolean {
   if (!pattern.includes("*")) return pattern === text;
-  const source = pattern.split("*").map(escapeRegExp).join("[\\s\\S]*");
-  return new RegExp(`^${source}$`).test(text);
+  const pieces = pattern.split("*");
+  const head = pieces[0];
+  const tail = pieces[pieces.length - 1];
+  if (text.length < head.length + tail.length) return false;
+  if (!text.startsWith(head) || !text.endsWith(tail)) return false;
+  const end = text.length - tail.length;
+  let at = head.length;
+  for (let i = 1; i < pieces.length - 1; i++) {
+    if (pieces[i] === "") continue;
+    const found = text.indexOf(pieces[i], at);
+    if (found < 0 || found + pieces[i].length > end) return false;
+    at = found + pieces[i].length;
+  }
+  return true;
 }
 
 /** Programs that only run another program given in their arguments. */
@@ -232,8 +248,4 @@ function tokenize(pattern: string): { text: string; quoted: boolean }[] {
   }
   if (inToken) tokens.push({ text, quoted });
   return tokens;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -167,3 +167,15 @@ Deno.test("a rule glob made to make a backtracking matcher run for hours is answ
   assert.equal(matcher(`src/${"a".repeat(60)}.ts`), false);
   assert.equal(matcher(`src/${"a".repeat(60)}b`), true);
 });
+
+Deno.test("a rule word with several stars is matched in one pass over a long argument", () => {
+  // As a regex ([\s\S]* per star) this backtracked for hours on a megabyte-long argument.
+  const long = "a".repeat(1_000_000);
+  assert.equal(matchWord("*a*b*c*d*", long), false);
+  assert.equal(matchWord("*a*b*c*d*", `${long}bcd`), true);
+  assert.equal(matchCommand("curl * --data *@*", ["curl", "-X", long]), false);
+  // Pieces are placed leftmost first, and may not overlap the tail.
+  assert.equal(matchWord("a*ab", "aab"), true);
+  assert.equal(matchWord("ab*ba", "aba"), false);
+  assert.equal(matchWord("*.env*", "prod.env.bak"), true);
+});
