@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { listNodes } from "../src/graph/mod.ts";
-import { createModel } from "../src/llm/mod.ts";
+import { countTokens, createModel } from "../src/llm/mod.ts";
 import { drain, ofType, openTestAgent, type TestAgent } from "./_lib/agent.ts";
 import {
   type FakeLlm,
@@ -237,4 +237,21 @@ Deno.test("a call id from before a compaction is not given again, in this proces
   // Each call kept its own row: none replaced an earlier one.
   const stored = resumed.store.toolCalls(resumed.sessionId!);
   assert.deepEqual(stored.map((c) => c.callId), ids);
+});
+
+Deno.test("the decision context in the system prompt fits its budget in real tokens", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, {
+    config: { context: { ...CONTEXT, max_decision_context_tokens: 200 } },
+  });
+  // Punctuation-dense titles: about one token per character or two, where the graph's own
+  // estimate (characters/4) would let several times the budget through.
+  for (let i = 1; i <= 30; i++) {
+    t.agent.graph.addNode({ type: "observation", title: `x[${i}]+=y{${i}};z<<=(${i}|~w)>>${i};` });
+  }
+  const agent = await t.reopen();
+  const block = /<decision_context>[\s\S]*<\/decision_context>/.exec(agent.systemPrompt())?.[0];
+  assert.ok(block, "the prompt has a decision context");
+  assert.match(block, /x\[1\]|x\[30\]/, "some observations fit");
+  assert.ok(countTokens(block) <= 200, `${countTokens(block)} real tokens`);
 });

@@ -130,8 +130,11 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     renderSystemPrompt({ project: rules.instructions, decisionContext, repoMap, environment });
   const buildSystem = () =>
     render(
-      buildDecisionContext(graph, { budgetTokens: config.context.max_decision_context_tokens })
-        .text,
+      buildDecisionContext(graph, {
+        budgetTokens: config.context.max_decision_context_tokens,
+        // The agent's budgets are all real tokens (the block's default counts characters/4).
+        countTokens,
+      }).text,
       options.repoMap?.() ?? "",
     );
   const budget = computeBudget({

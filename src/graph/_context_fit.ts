@@ -52,24 +52,42 @@ const OPENING = "<decision_context>\n" +
 const CLOSING = "</decision_context>";
 const EMPTY = "No decisions recorded yet.\n";
 
+/** Counts the tokens of a text. */
+export type TokenCounter = (text: string) => number;
+
 /**
  * Fits the candidate items into the budget in strict priority order, whole items only: the first
  * item that does not fit ends the block. When something is left out, room is kept for a footer
- * saying what (sized for the worst case, so one pass is enough).
+ * saying what (sized for the worst case, so one pass is enough). `count` measures each piece
+ * (default: characters/4); a real tokenizer can count the whole block a little above its pieces'
+ * sum, and then the block is fitted once more to a budget smaller by that much.
  */
-export function fitContext(candidates: Candidates, budget: number): DecisionContext {
+export function fitContext(
+  candidates: Candidates,
+  budget: number,
+  count: TokenCounter = tokens,
+): DecisionContext {
   const costs = {} as Record<ContextSection, number[]>;
   for (const s of CONTEXT_SECTIONS) costs[s] = [];
-  // More rows than candidates read means something is left out whatever the budget: no need
-  // for a first pass without the footer's reserve (the usual case on a large graph).
-  const surely = CONTEXT_SECTIONS.some((s) => candidates.totals[s] > candidates.items[s].count);
-  if (!surely) {
-    const first = fill(candidates, costs, budget, 0);
-    if (CONTEXT_SECTIONS.every((s) => first.omitted[s] === 0)) return finish(first, "", budget);
-  }
-  const worst = leftOut(candidates.totals, budget);
-  const second = fill(candidates, costs, budget, tokens(worst));
-  return finish(second, leftOut(second.omitted, budget), budget);
+  const fixed = count === tokens ? FIXED : fixedCosts(count);
+  const within = (room: number): DecisionContext => {
+    // More rows than candidates read means something is left out whatever the budget: no need
+    // for a first pass without the footer's reserve (the usual case on a large graph).
+    const surely = CONTEXT_SECTIONS.some((s) => candidates.totals[s] > candidates.items[s].count);
+    if (!surely) {
+      const first = fill(candidates, costs, room, 0, count, fixed);
+      if (CONTEXT_SECTIONS.every((s) => first.omitted[s] === 0)) {
+        return finish(first, "", budget, count);
+      }
+    }
+    const worst = leftOut(candidates.totals, budget);
+    const second = fill(candidates, costs, room, count(worst), count, fixed);
+    return finish(second, leftOut(second.omitted, budget), budget, count);
+  };
+  let context = within(budget);
+  if (context.tokens > budget) context = within(budget - (context.tokens - budget));
+  if (context.tokens > budget) context = { ...context, text: "", tokens: 0 };
+  return context;
 }
 
 /** `estimateTokens`, without walking the characters of plain ASCII text (same result). */
@@ -78,10 +96,22 @@ function tokens(text: string): number {
 }
 // deno-lint-ignore no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
-const FRAME_COST = estimateTokens(OPENING) + estimateTokens(CLOSING);
-const HEADING_COST = Object.fromEntries(
-  CONTEXT_SECTIONS.map((s) => [s, estimateTokens(HEADINGS[s] + "\n")]),
-) as Record<ContextSection, number>;
+
+/** What the block costs whatever it holds: its frame, and each section's heading. */
+interface FixedCosts {
+  frame: number;
+  heading: Record<ContextSection, number>;
+}
+
+function fixedCosts(count: TokenCounter): FixedCosts {
+  return {
+    frame: count(OPENING) + count(CLOSING),
+    heading: Object.fromEntries(
+      CONTEXT_SECTIONS.map((s) => [s, count(HEADINGS[s] + "\n")]),
+    ) as Record<ContextSection, number>,
+  };
+}
+const FIXED = fixedCosts(tokens);
 
 interface Filled {
   parts: string[];
@@ -91,17 +121,19 @@ interface Filled {
   empty: boolean;
 }
 
-/** One pass in priority order; `costs` memoizes each item's estimate across passes. */
+/** One pass in priority order; `costs` memoizes each item's count across passes. */
 function fill(
   candidates: Candidates,
   costs: Record<ContextSection, number[]>,
   budget: number,
   reserve: number,
+  count: TokenCounter,
+  fixed: FixedCosts,
 ): Filled {
   const included = {} as Record<ContextSection, number>;
   const omitted = {} as Record<ContextSection, number>;
   const parts: string[] = [OPENING];
-  let used = FRAME_COST + reserve;
+  let used = fixed.frame + reserve;
   let full = used > budget;
   for (const section of CONTEXT_SECTIONS) {
     const heading = HEADINGS[section] + "\n";
@@ -110,8 +142,8 @@ function fill(
     included[section] = 0;
     for (let i = 0; i < items.count && !full; i++) {
       const item = items.text(i);
-      const cost = (known[i] ??= tokens(item + "\n")) +
-        (included[section] ? 0 : HEADING_COST[section]);
+      const cost = (known[i] ??= count(item + "\n")) +
+        (included[section] ? 0 : fixed.heading[section]);
       if (used + cost > budget) {
         full = true;
         break;
@@ -127,13 +159,16 @@ function fill(
   return { parts, used, included, omitted, empty };
 }
 
-function finish(filled: Filled, footer: string, budget: number): DecisionContext {
+function finish(
+  filled: Filled,
+  footer: string,
+  budget: number,
+  count: TokenCounter,
+): DecisionContext {
   const { parts, included, omitted } = filled;
   if (filled.empty) parts.push(EMPTY);
-  let text = parts.join("") + (footer ? `\n${footer}` : "") + CLOSING;
-  let used = tokens(text);
-  if (used > budget) text = "", used = 0;
-  return { text, tokens: used, budget, included, omitted };
+  const text = parts.join("") + (footer ? `\n${footer}` : "") + CLOSING;
+  return { text, tokens: count(text), budget, included, omitted };
 }
 
 function leftOut(omitted: Record<ContextSection, number>, budget: number): string {

@@ -15,6 +15,8 @@ export interface ContextOptions {
   perSection?: number;
   /** Decisions below this confidence are listed as uncertain (default 50). */
   lowConfidence?: number;
+  /** Counts tokens (default: characters/4); the agent passes its real tokenizer. */
+  countTokens?: (text: string) => number;
 }
 
 // The columns of a node row that the block prints. Rows are printed as they come from SQLite:
@@ -52,7 +54,7 @@ export function buildDecisionContext(
   options: ContextOptions,
 ): DecisionContext {
   const candidates = readCandidates(graph, options.perSection ?? 25, options.lowConfidence ?? 50);
-  return fitContext(candidates, options.budgetTokens);
+  return fitContext(candidates, options.budgetTokens, options.countTokens);
 }
 
 function readCandidates(graph: DecisionGraph, limit: number, low: number): Candidates {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { estimateTokens } from "../core/mod.ts";
+import { countTokens } from "../llm/mod.ts";
 import { assertGolden, memoryGraph, storyGraph } from "./_testing.ts";
 import { buildDecisionContext } from "./context.ts";
 
@@ -60,4 +61,21 @@ Deno.test("a section with more rows than candidates says how many were left out,
   assert.match(c.text, /- #30 observation "Observation 30 é" \[completed\]/);
   assert.doesNotMatch(c.text, /"Observation 5 é"/);
   assert.equal(c.tokens, estimateTokens(c.text));
+});
+
+Deno.test("with a real tokenizer the block fits its budget in real tokens", () => {
+  // Punctuation-dense titles run to about one token per character or two: a quarter of the
+  // characters (the default count) would put several times the budget in front of the model.
+  const g = memoryGraph();
+  for (let i = 1; i <= 20; i++) {
+    g.addNode({ type: "observation", title: `x[${i}]+=y{${i}};z<<=(${i}|~w)>>${i};#${i}@` });
+  }
+  for (let budget = 60; budget <= 600; budget += 27) {
+    const real = buildDecisionContext(g, { budgetTokens: budget, countTokens });
+    assert.ok(real.text !== "", `budget ${budget}: something fits`);
+    assert.equal(real.tokens, countTokens(real.text));
+    assert.ok(real.tokens <= budget, `budget ${budget} gave ${real.tokens} real tokens`);
+  }
+  const guessed = buildDecisionContext(g, { budgetTokens: 300 });
+  assert.ok(countTokens(guessed.text) > 300, "the default count underestimates this text");
 });
