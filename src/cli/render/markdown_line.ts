@@ -18,8 +18,11 @@ export interface Fence {
   lang: string;
 }
 
-const FENCE = /^( *)(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/;
-const HEADING = /^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/;
+// Model output can hold lines of any length: none of these may backtrack across a line (a lazy
+// `.*?` or neighbouring `\s*`s before `$` took seconds on a line of 100,000 spaces). What the
+// patterns below leave out (a fence's info string, a heading's closing #s) is done in code.
+const FENCE = /^( *)(`{3,}|~{3,})(.*)$/;
+const HEADING = /^ {0,3}(#{1,6})\s+(.*)$/;
 const RULE = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
 const ITEM = /^(\s*)([-*+]|\d{1,9}[.)])\s+(.*)$/;
 const QUOTE = /^ {0,3}>\s?(.*)$/;
@@ -28,7 +31,19 @@ const TABLE_ROW = /^\s*\|.*\|\s*$/;
 /** The fence a line opens, if any. */
 export function parseFence(line: string): Fence | undefined {
   const m = FENCE.exec(line);
-  return m ? { indent: m[1].length, marker: m[2], lang: m[3] ?? "" } : undefined;
+  // No backtick may follow the marker; the language is the first word after it.
+  if (!m || m[3].includes("`")) return undefined;
+  return { indent: m[1].length, marker: m[2], lang: /^\s*(\S*)/.exec(m[3])![1] };
+}
+
+/** A heading's text: without trailing space, or a closing run of `#` after a space. */
+function headingText(raw: string): string {
+  const text = raw.trimEnd();
+  let end = text.length;
+  while (end > 0 && text[end - 1] === "#") end--;
+  return end < text.length && end > 0 && /\s/.test(text[end - 1])
+    ? text.slice(0, end).trimEnd()
+    : text;
 }
 
 /** True when `line` closes the code block opened by `open`. */
@@ -104,7 +119,7 @@ export function renderLine(line: string, ctx: LineContext): string {
   const heading = HEADING.exec(line);
   if (heading) {
     const level = heading[1].length;
-    const text = renderInline(heading[2], style);
+    const text = renderInline(headingText(heading[2]), style);
     if (!style.color) return wrap(text, width, `${heading[1]} `);
     const painted = level <= 2 ? style.bold(style.cyan(text)) : style.bold(text);
     return wrap(level === 1 ? style.underline(painted) : painted, width, "");
@@ -141,7 +156,8 @@ function splitCells(row: string): string[] {
 /** Renders table rows (header, delimiter, body) with aligned columns. */
 export function renderTable(rows: string[], ctx: LineContext): string {
   const { style } = ctx;
-  const isDelimiter = (r: string) => /^\s*\|?[\s:|-]+\|?\s*$/.test(r) && r.includes("-");
+  // Only spaces, pipes, colons and dashes (with one dash at least).
+  const isDelimiter = (r: string) => /^[\s:|-]+$/.test(r) && r.includes("-");
   const cells = rows.filter((r) => !isDelimiter(r)).map((r) =>
     splitCells(r).map((c) => renderInline(c, style))
   );

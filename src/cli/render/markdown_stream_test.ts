@@ -96,3 +96,17 @@ Deno.test("output that is not a terminal passes through as written, at once", ()
   stream.end();
   deepEqual(out, "# Title\n**x**");
 });
+
+Deno.test("lines of a million characters render in one pass each", () => {
+  // A heading's lazy text, a fence's info string and a table's delimiter test were patterns
+  // that backtracked across the line: 25 s for all three at 100,000 characters, and the time grew
+  // with the square of the line (three quarters of an hour here).
+  const gap = " ".repeat(1_000_000);
+  const out = stripAnsi(collect(plainTty, [
+    `# Title${gap}##\n`,
+    `\`\`\`${gap}\`\n`,
+    `| a |\n| -${gap}x |\n| b |\n`,
+  ]));
+  ok(out.startsWith("# Title\n"), out.slice(0, 40));
+  ok(out.includes("b"), "the table's last row is printed");
+});
