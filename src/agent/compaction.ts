@@ -79,12 +79,14 @@ export function renderTranscript(messages: readonly Message[]): string {
 
 /** Parses the summariser's answer into the summary text and its facts. */
 export function parseSummary(answer: string): { text: string; facts: Fact[] } {
-  const split = /^\s*facts:\s*$/im.exec(answer);
-  const head = split ? answer.slice(0, split.index) : answer;
-  const tail = split ? answer.slice(split.index + split[0].length) : "";
+  // Line by line, each trimmed first: patterns with \s* at both ends of a line retried from every
+  // position of a long run of blank space (a model's answer may hold anything).
+  const lines = answer.split("\n");
+  const at = lines.findIndex((line) => line.trim().toLowerCase() === "facts:");
+  const head = at < 0 ? answer : lines.slice(0, at).join("\n");
   const facts: Fact[] = [];
-  for (const line of tail.split("\n")) {
-    const m = /^\s*[-*]\s*(goal|decision|rejected|rejection)s?\s*:\s*(.+?)\s*$/i.exec(line);
+  for (const line of at < 0 ? [] : lines.slice(at + 1)) {
+    const m = /^[-*]\s*(goal|decision|rejected|rejection)s?\s*:\s*(.+)$/i.exec(line.trim());
     if (!m) continue;
     const kind = m[1].toLowerCase().startsWith("reject") ? "rejected" : m[1].toLowerCase();
     facts.push({ kind: kind as Fact["kind"], text: m[2] });

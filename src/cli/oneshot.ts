@@ -47,7 +47,9 @@ export interface JsonResult {
 
 /** Puts piped input ahead of the question: `git diff | loom -p "review this"`. */
 export function buildPrompt(question: string, piped: string): string {
-  const context = piped.replace(/\s+$/, "");
+  // trimEnd, not /\s+$/: that pattern retries from every space of a long run (seconds on
+  // piped text with a few hundred thousand spaces in it).
+  const context = piped.trimEnd();
   if (context === "") return question;
   if (question.trim() === "") return context;
   return `<stdin>\n${context}\n</stdin>\n\n${question}`;
