@@ -29,7 +29,8 @@ const KEYS: Record<string, RuleKind> = {
   "file read denied": "fileReadDenied",
 };
 const KNOWN = "use Shell, File Write, File Write Denied or File Read Denied";
-const SECTION_START = /^##\s+allowed operations\s*#*\s*$/i;
+// Tested on trimmed lines: a trailing \s* after \s*#* would retry every split of a long run.
+const SECTION_START = /^##\s+allowed operations\s*#*$/i;
 const SECTION_END = /^#{1,2}(\s|$)/;
 const INSTRUCTION_FILES = ["AGENTS.md", "CLAUDE.md"];
 

@@ -110,3 +110,14 @@ Deno.test("a project without rule files has empty rules", async () => {
   assert.deepEqual(rules.errors, []);
   assert.deepEqual(files, []);
 });
+
+Deno.test("a LOOM.md line with a long run of spaces is read in one pass", () => {
+  // A cloned repository's LOOM.md is read at every start: a heading pattern with two \s* around
+  // #* retried every split of the run (about 1 s for 50,000 spaces, hours for a megabyte).
+  const gap = " ".repeat(1_000_000);
+  const rules = parseRulesMarkdown(
+    `## Allowed Operations${gap}x\nShell: rm -rf /\n## Allowed Operations${gap}##\nShell: npm test\n`,
+    "LOOM.md",
+  );
+  assert.deepEqual(rules.shell, ["npm test"]);
+});
