@@ -5,7 +5,7 @@ import {
   subAgentEnv,
   subAgentPermissions,
 } from "../src/agent/mod.ts";
-import { defaultConfig, emptyRules } from "../src/config/mod.ts";
+import { defaultConfig, emptyRules, type ProjectRules } from "../src/config/mod.ts";
 import type { Usage } from "../src/core/mod.ts";
 import { costOf, lookupModel } from "../src/llm/mod.ts";
 import type { Tool } from "../src/tools/define.ts";
@@ -235,4 +235,69 @@ Deno.test("the SDK inside a sub-agent sees none of the parent's variables, only 
   const sent = JSON.stringify(llm.requests.map((r) => r.headers));
   assert.doesNotMatch(sent, /planted/);
   assert.equal(llm.requests[0].headers["authorization"], "Bearer sk-ant-fake");
+});
+
+Deno.test("a sub-agent's searches take globs, and its read rules hold, in its Worker", async () => {
+  // The glob engine used to load on first use by reading Loom's node_modules, which a Worker
+  // that may read only the project cannot: every glob in a sub-agent ended in an internal error.
+  // Each run is a new Worker, with one call that needs globs first.
+  const runs: [ProjectRules, { name: string; input: Record<string, unknown> }, RegExp][] = [
+    [
+      emptyRules(),
+      { name: "content_search", input: { pattern: "alpha", glob: "*.txt" } },
+      /^a\.txt\nsecret\.txt$|^secret\.txt\na\.txt$/,
+    ],
+    [
+      emptyRules(),
+      { name: "file_search", input: { pattern: "*.{txt,md}", path: "docs" } },
+      /^docs\/c\.md$/,
+    ],
+    [
+      { ...emptyRules(), fileReadDenied: ["secret*"] },
+      { name: "file_read", input: { path: "secret.txt" } },
+      /denied: file_read "secret\.txt" matches deny rule File Read Denied: secret\*/,
+    ],
+  ];
+  let call = runs[0][1];
+  const seen = { result: "" };
+  await using llm = await startFakeLlm({
+    fallback: (request) => {
+      const tools = (request.body.tools ?? []).map((t: { name: string }) => t.name);
+      if (!request.body.tools) return reply.text("Searching");
+      if (tools.includes("sub_agent")) {
+        return hasResults(request)
+          ? reply.text("Done.")
+          : reply.toolCall("sub_agent", { task: "look for alpha" });
+      }
+      if (!hasResults(request)) return reply.toolCall(call.name, call.input);
+      seen.result = request.body.messages.at(-1).content[0].content;
+      return reply.text("Report: done.");
+    },
+  });
+  await using t = await openTestAgent(llm, {
+    files: {
+      "a.txt": "alpha\n",
+      "b.txt": "beta\n",
+      "secret.txt": "alpha key\n",
+      "docs/c.md": "x\n",
+    },
+  });
+  for (const [rules, tool, expected] of runs) {
+    call = tool;
+    seen.result = "";
+    const runner = createSubAgentRunner({
+      root: t.project.root,
+      modelId: "anthropic:claude-haiku-4-5",
+      env: llm.env(),
+      config: t.config,
+      rules,
+      clock: FIXED_CLOCK,
+      onUsage: () => {},
+    });
+    (t.host.tools as Map<string, Tool>).set("sub_agent", createSubAgentTool(runner));
+    const agent = await t.reopen();
+    const events = await drain(agent.run("look for alpha"));
+    assert.deepEqual(ofType(events, "tool-end").map((e) => e.outcome.text), ["Report: done."]);
+    assert.match(seen.result, expected, `${tool.name}: ${seen.result}`);
+  }
 });

@@ -6,11 +6,20 @@ import { createRequire } from "node:module";
 import type * as Re2 from "re2js";
 import { LoomError } from "./errors.ts";
 
-// Loaded with the first glob compiled (a large module; most runs of Loom compile none), through
-// require so that a synchronous first match can load it: one copy for the whole process.
-let re2Module: typeof Re2 | undefined;
-/** re2js, loaded once (see above). */
-export const re2 = (): typeof Re2 => re2Module ??= createRequire(import.meta.url)("re2js");
+// RE2 is a large module and most runs of Loom compile no glob: it is loaded on first need, as
+// the module the search engine imports too (one copy). Code that can wait loads it first
+// (`loadGlobEngine`); a synchronous first match falls back to require, which a Worker allowed to
+// read only the project cannot do (it would have to read Loom's node_modules).
+let re2Module: Pick<typeof Re2, "RE2JS"> | undefined;
+
+/** Loads the glob engine once; call it before matching wherever waiting is possible. */
+export async function loadGlobEngine(): Promise<void> {
+  re2Module ??= await import("re2js");
+}
+
+function re2(): Pick<typeof Re2, "RE2JS"> {
+  return re2Module ??= createRequire(import.meta.url)("re2js");
+}
 
 /** Longer globs are refused: no file name or path pattern needs more. */
 const MAX_GLOB_LENGTH = 4096;

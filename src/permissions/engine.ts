@@ -1,3 +1,4 @@
+import { loadGlobEngine } from "../core/glob.ts";
 import type { PermissionRequest } from "../core/mod.ts";
 import type { LoomConfig } from "../config/schema.ts";
 import type { ProjectRules } from "../config/rules_types.ts";
@@ -53,9 +54,12 @@ export function createPermissionEngine(options: PermissionEngineOptions): Permis
   const evaluate = (request: PermissionRequest): Evaluation =>
     evaluateRequest(request, { set, autoApprove, grants, root, configSource, autoApproveSource });
 
+  // Path rules match with RE2, loaded here where waiting is possible (see core/glob.ts).
+  const globs = set.rules.some((rule) => rule.matchPath !== undefined);
   return {
     async decide(request) {
       if (request.kind === "shell") await preloadShellParser();
+      if (globs) await loadGlobEngine();
       return evaluate(request).decision;
     },
     grantForSession(request) {
