@@ -305,3 +305,41 @@ Deno.test("a session another Loom process is using is continued in a copy, and c
   assert.equal(same.forkedFrom, undefined);
   assert.equal(same.sessionId, id);
 });
+
+Deno.test("a resumed session leaves damaged messages out, and the calls and results they unpair", async () => {
+  for (const [damagedSeq, kept] of [[3, ["text"]], [2, []]] as const) {
+    await using llm = await startFakeLlm();
+    await using t = await openTestAgent(llm, { files: { "a.txt": "alpha\n" } });
+    llm.enqueue(
+      reply.toolCall("file_read", { path: "a.txt" }, { text: "Reading." }),
+      reply.text("It says alpha."),
+      reply.text("Reading a.txt"),
+    );
+    await drain(t.agent.run("read a.txt"));
+    const id = t.agent.sessionId!;
+    t.agent.store.flush();
+    // Seq 2 is the assistant's call, seq 3 the tool's result.
+    t.db.prepare("UPDATE agent_messages SET content = 'null' WHERE session_id = ? AND seq = ?")
+      .run(id, damagedSeq);
+    const resumed = await t.reopen({ session: { resume: id } });
+    assert.match(
+      resumed.warnings.join("\n"),
+      new RegExp(`1 stored message .*\\(#${damagedSeq}\\)`),
+    );
+    llm.enqueue(reply.text("Still alpha."));
+    const events = await drain(resumed.run("and now?"));
+    assert.equal(ofType(events, "final")[0].text, "Still alpha.");
+    // No call without its result and no result without its call reached the provider.
+    const sent = llm.requests.at(-1)!.body.messages as {
+      role: string;
+      content: { type: string }[];
+    }[];
+    const types = sent.flatMap((m) => m.content.map((c) => c.type));
+    assert.ok(!types.includes("tool_use") && !types.includes("tool_result"), types.join(","));
+    const assistant = sent.filter((m) => m.role === "assistant").flatMap((m) => m.content);
+    assert.deepEqual(
+      assistant.map((c) => (c as unknown as { text: string }).text),
+      [...(kept.length ? ["Reading."] : []), "It says alpha."],
+    );
+  }
+});

@@ -6,6 +6,7 @@ import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 import { kindOf } from "./_lib/agent_script.ts";
 import { createTempProject } from "./_lib/project.ts";
 import { holdSession } from "./_lib/session_holder.ts";
+import { DatabaseSync } from "node:sqlite";
 
 Deno.test("loom sessions lists, shows and removes sessions with their titles, models and costs", async () => {
   const titles = ["Greeting the assistant", "Asking about kiwis"];
@@ -116,5 +117,38 @@ Deno.test("loom --continue while another Loom uses the session goes on in a copy
   assert.doesNotMatch(show.stdout, /still there/);
   const rm = await runLoom(["sessions", "rm", id], opts);
   assert.equal(rm.code, 0, rm.stderr);
+  await Deno.remove(home, { recursive: true });
+});
+
+Deno.test("loom --continue of a session with a damaged message leaves it out, says so, and goes on", async () => {
+  const answers = ["Hello there.", "Still here."];
+  await using llm = await startFakeLlm({
+    fallback: (request) =>
+      reply.text(kindOf(request) === "title" ? "Greeting" : answers.shift() ?? "(none)"),
+  });
+  await using project = await createTempProject();
+  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const opts = { cwd: project.root, home, env: llm.env() };
+  const first = await runLoom(["-p", "say hello", "--output-format", "json"], opts);
+  assert.equal(first.code, 0, first.stderr);
+  const id = JSON.parse(first.stdout).sessionId;
+  // A disk fault, or a hand edit: the first message is no longer JSON.
+  const db = new DatabaseSync(`${project.root}/.loom/loom.db`);
+  db.prepare("UPDATE agent_messages SET content = '{\"role\":' WHERE session_id = ? AND seq = 1")
+    .run(id);
+  db.close();
+  const next = await runLoom(["-p", "still there?", "--continue", "--output-format", "json"], opts);
+  assert.equal(next.code, 0, next.stderr);
+  assert.equal(JSON.parse(next.stdout).sessionId, id);
+  assert.equal(JSON.parse(next.stdout).answer, "Still here.");
+  assert.match(
+    next.stderr,
+    new RegExp(`session ${id}: 1 stored message could not be read \\(#1\\) and was left out`),
+  );
+  // What the model was sent: the answer before, then the new question.
+  const sent = llm.requests.at(-1)!.body.messages.map((m: { content: { text: string }[] }) =>
+    m.content[0].text
+  );
+  assert.deepEqual(sent, ["Hello there.", "still there?"]);
   await Deno.remove(home, { recursive: true });
 });

@@ -71,6 +71,8 @@ export interface Agent {
    * it (`sessionId`), and the front end should say so.
    */
   readonly forkedFrom: string | undefined;
+  /** What the front end should tell the person about the session it resumed (damage left out). */
+  readonly warnings: readonly string[];
   readonly store: SessionStore;
   readonly graph: DecisionGraph;
   readonly budget: ContextBudget;
@@ -149,9 +151,19 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   let conversation: Conversation;
   const record = (message: Message) => store.append(ensureSession().id, message, currentRole);
   let currentRole: "main" | "architect" | "editor" = "main";
+  const warnings: string[] = [];
   if (session) {
     store.setSystemPrompt(session.id, system);
-    const live = store.live(session.id);
+    const { messages: live, damaged } = store.liveChecked(session.id);
+    if (damaged.length > 0) {
+      warnings.push(
+        `session ${session.id}: ${damaged.length} stored message${
+          damaged.length === 1 ? "" : "s"
+        } could not be read (#${damaged.join(", #")}) and ${
+          damaged.length === 1 ? "was" : "were"
+        } left out, with the tool calls and results they leave unpaired; the rest goes on`,
+      );
+    }
     conversation = new Conversation(live, record, store.toolCallIds(session.id));
     const repair = danglingResults(store, session.id, live);
     if (repair) conversation.append(repair);
@@ -282,6 +294,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       return session?.id;
     },
     forkedFrom,
+    warnings,
     store,
     graph,
     budget,

@@ -2,6 +2,7 @@
 import type { Message, Usage } from "../core/mod.ts";
 import type { StatementSync } from "../store/mod.ts";
 import type { AgentRole } from "./events.ts";
+import { readMessage } from "./session_damage.ts";
 
 /** One session as listed. */
 export interface SessionInfo {
@@ -67,11 +68,13 @@ export function toSession(row: Record<string, unknown>): SessionInfo {
   };
 }
 
-/** A message row as a StoredMessage. */
-export function toStoredMessage(row: Record<string, unknown>): StoredMessage {
+/** A message row as a StoredMessage, or undefined when its content is not a readable message. */
+export function toStoredMessage(row: Record<string, unknown>): StoredMessage | undefined {
+  const message = readMessage(row.content as string);
+  if (message === undefined) return undefined;
   return {
     seq: row.seq as number,
-    message: JSON.parse(row.content as string) as Message,
+    message,
     agentRole: row.agent_role as AgentRole,
     summary: row.summary === 1,
     hidden: row.hidden === 1,
@@ -83,12 +86,21 @@ export function toToolCall(row: Record<string, unknown>): StoredToolCall {
   return {
     callId: row.call_id as string,
     name: row.name as string,
-    input: JSON.parse(row.input as string),
+    input: readInput(row.input as string),
     output: row.output as string | null,
     isError: row.is_error === null ? null : row.is_error === 1,
     code: row.code as string | null,
     durationMs: row.duration_ms as number | null,
   };
+}
+
+/** A tool call's stored arguments; a damaged value comes back as `{ unreadable: text }`. */
+function readInput(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text);
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
+  } catch { /* shown as it is below */ }
+  return { unreadable: text };
 }
 
 function toTotals(row: Record<string, unknown>): CostTotals {

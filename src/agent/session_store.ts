@@ -25,6 +25,7 @@ import {
   toStoredMessage,
   toToolCall,
 } from "./session_rows.ts";
+import { pairToolCalls } from "./session_damage.ts";
 import { forkSession } from "./session_fork.ts";
 import type { Op } from "./session_journal.ts";
 import { SessionWriter } from "./session_writer.ts";
@@ -242,20 +243,36 @@ export class SessionStore {
 
   /** The messages the model sees: summaries and what they did not replace, in order. */
   live(sessionId: string): StoredMessage[] {
+    return this.liveChecked(sessionId).messages;
+  }
+
+  /**
+   * The live messages, and the sequence numbers of those that could not be read (a damaged row
+   * is left out, with the tool calls and results it leaves unpaired; see session_damage.ts).
+   */
+  liveChecked(sessionId: string): { messages: StoredMessage[]; damaged: number[] } {
     return this.#messages(sessionId, "AND hidden = 0");
   }
 
-  /** Every message ever written, replaced ones included. */
+  /** Every readable message ever written, replaced ones included. */
   all(sessionId: string): StoredMessage[] {
-    return this.#messages(sessionId, "");
+    return this.#messages(sessionId, "").messages;
   }
 
-  #messages(sessionId: string, filter: string): StoredMessage[] {
+  #messages(sessionId: string, filter: string): { messages: StoredMessage[]; damaged: number[] } {
     this.flush();
-    return this.#sql(
+    const rows = this.#sql(
       `SELECT seq, content, agent_role, summary, hidden FROM agent_messages
        WHERE session_id = ? ${filter} ORDER BY pos, seq`,
-    ).all(sessionId).map(toStoredMessage);
+    ).all(sessionId);
+    const messages: StoredMessage[] = [];
+    const damaged: number[] = [];
+    for (const row of rows) {
+      const stored = toStoredMessage(row);
+      if (stored) messages.push(stored);
+      else damaged.push(row.seq as number);
+    }
+    return { messages: damaged.length > 0 ? pairToolCalls(messages) : messages, damaged };
   }
 
   /**

@@ -156,6 +156,7 @@ export async function openAgentSetup(options: AgentSetupOptions): Promise<AgentS
   const db = openAgentDatabase(opened.host.context.guard.root, { env: options.env });
   // Every agent built here, so closing applies what each journaled and removes its journal.
   const agents: Agent[] = [];
+  const warned = new Set<string>();
   const build = (mainModel: LanguageModel, session?: AgentSetupOptions["session"]) =>
     createAgent({
       model: mainModel,
@@ -169,6 +170,12 @@ export async function openAgentSetup(options: AgentSetupOptions): Promise<AgentS
       session,
     }).then((agent) => {
       agents.push(agent);
+      // Once per process: the REPL builds a new agent on the same session when the model changes.
+      for (const warning of agent.warnings) {
+        if (warned.has(warning)) continue;
+        warned.add(warning);
+        options.onWarning?.(warning);
+      }
       if (agent.forkedFrom) {
         options.onWarning?.(
           `session ${agent.forkedFrom} is in use by another Loom: continuing in a copy of it, ` +
