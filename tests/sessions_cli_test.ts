@@ -81,18 +81,8 @@ Deno.test("loom sessions on a project without sessions says how to start one", a
 });
 
 Deno.test("loom --continue while another Loom uses the session goes on in a copy and says so; rm refuses it", async () => {
-  const answers = ["Hello there.", "Still here."];
-  await using llm = await startFakeLlm({
-    fallback: (request) =>
-      reply.text(kindOf(request) === "title" ? "Greeting" : answers.shift() ?? "(none)"),
-  });
-  await using project = await createTempProject();
-  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
-  const env = llm.env();
-  const opts = { cwd: project.root, home, env };
-  const first = await runLoom(["-p", "say hello", "--output-format", "json"], opts);
-  assert.equal(first.code, 0, first.stderr);
-  const id = JSON.parse(first.stdout).sessionId;
+  await using s = await greetedSession();
+  const { project, opts, id } = s;
   {
     await using _other = await holdSession(`${project.root}/.loom/loom.db`, id);
     const next = await runLoom(
@@ -117,21 +107,11 @@ Deno.test("loom --continue while another Loom uses the session goes on in a copy
   assert.doesNotMatch(show.stdout, /still there/);
   const rm = await runLoom(["sessions", "rm", id], opts);
   assert.equal(rm.code, 0, rm.stderr);
-  await Deno.remove(home, { recursive: true });
 });
 
 Deno.test("loom --continue of a session with a damaged message leaves it out, says so, and goes on", async () => {
-  const answers = ["Hello there.", "Still here."];
-  await using llm = await startFakeLlm({
-    fallback: (request) =>
-      reply.text(kindOf(request) === "title" ? "Greeting" : answers.shift() ?? "(none)"),
-  });
-  await using project = await createTempProject();
-  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
-  const opts = { cwd: project.root, home, env: llm.env() };
-  const first = await runLoom(["-p", "say hello", "--output-format", "json"], opts);
-  assert.equal(first.code, 0, first.stderr);
-  const id = JSON.parse(first.stdout).sessionId;
+  await using s = await greetedSession();
+  const { llm, project, opts, id } = s;
   // A disk fault, or a hand edit: the first message is no longer JSON.
   const db = new DatabaseSync(`${project.root}/.loom/loom.db`);
   db.prepare("UPDATE agent_messages SET content = '{\"role\":' WHERE session_id = ? AND seq = 1")
@@ -150,5 +130,32 @@ Deno.test("loom --continue of a session with a damaged message leaves it out, sa
     m.content[0].text
   );
   assert.deepEqual(sent, ["Hello there.", "still there?"]);
-  await Deno.remove(home, { recursive: true });
 });
+
+/**
+ * A project whose one session `loom -p "say hello"` made (answered "Hello there."; the next answer
+ * is "Still here."), with the fake provider and a home of its own, all removed on dispose.
+ */
+async function greetedSession() {
+  const answers = ["Hello there.", "Still here."];
+  const llm = await startFakeLlm({
+    fallback: (request) =>
+      reply.text(kindOf(request) === "title" ? "Greeting" : answers.shift() ?? "(none)"),
+  });
+  const project = await createTempProject();
+  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const opts = { cwd: project.root, home, env: llm.env() };
+  const first = await runLoom(["-p", "say hello", "--output-format", "json"], opts);
+  assert.equal(first.code, 0, first.stderr);
+  return {
+    llm,
+    project,
+    opts,
+    id: JSON.parse(first.stdout).sessionId as string,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(home, { recursive: true });
+      await project[Symbol.asyncDispose]();
+      await llm[Symbol.asyncDispose]();
+    },
+  };
+}
