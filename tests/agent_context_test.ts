@@ -255,3 +255,19 @@ Deno.test("the decision context in the system prompt fits its budget in real tok
   assert.match(block, /x\[1\]|x\[30\]/, "some observations fit");
   assert.ok(countTokens(block) <= 200, `${countTokens(block)} real tokens`);
 });
+
+Deno.test("compaction sends the weak model only as much transcript as its window holds", async () => {
+  const seen = { summaries: [] as RecordedRequest[] };
+  const main: FakeReply[] = Array.from({ length: 12 }, (_, i) => reply.text(`answer ${i}`));
+  await using llm = await startFakeLlm({ fallback: router(main, seen) });
+  // A small local model summarises: 8,192 tokens in all.
+  await using t = await openTestAgent(llm, {
+    config: { models: { "anthropic:claude-haiku-4-5": { context_window: 8_192 } } },
+  });
+  for (let i = 0; i < 12; i++) await drain(t.agent.run(`question ${i}: ${"words ".repeat(500)}`));
+  assert.ok(await t.agent.compact());
+  const transcript: string = seen.summaries[0].body.messages[0].content[0].text;
+  assert.ok(transcript.length <= (8_192 - 2_048 - 1_000) * 3 + 50, `${transcript.length}`);
+  assert.match(transcript, /earliest turns omitted/);
+  assert.match(transcript, /answer 10/);
+});

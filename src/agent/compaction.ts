@@ -17,8 +17,15 @@ export interface Summary {
   usage?: Usage;
 }
 
+/** The transcript's length at most (a weak model with a small window gets less; see below). */
 const TRANSCRIPT_CHARS = 60_000;
 const PART_CHARS = 1_500;
+/** An earlier compaction's summary is kept whole up to this: it stands for all that came before. */
+const SUMMARY_CHARS = 16_000;
+/** The summary's length at most, in tokens. */
+const SUMMARY_TOKENS = 2048;
+/** How a summary message begins (see summaryMessage). */
+const SUMMARY_MARK = "[Loom compacted the ";
 
 const INSTRUCTIONS = `You compact the early part of a coding session so the work can continue.
 Write two sections, exactly like this:
@@ -50,13 +57,27 @@ export function filesTouched(messages: readonly Message[]): string[] {
   return [...seen];
 }
 
-/** The messages as plain text for the summariser, long parts shortened. */
-export function renderTranscript(messages: readonly Message[]): string {
+/**
+ * The messages as plain text for the summariser, long parts shortened, at most `maxChars` long.
+ * An earlier compaction's summary (the first message, after a compaction) is kept whole and
+ * first: it stands for everything before it, and a second compaction must not lose the first's
+ * work. What does not fit is left out from the earliest turns after it.
+ */
+export function renderTranscript(
+  messages: readonly Message[],
+  maxChars = TRANSCRIPT_CHARS,
+): string {
+  const first = messages.find((m) => m.role !== "system");
+  const earlier = typeof first?.content === "string" && first.content.startsWith(SUMMARY_MARK)
+    ? first.content
+    : undefined;
+  const head = earlier === undefined
+    ? ""
+    : `EARLIER SUMMARY: ${cut(earlier, Math.min(SUMMARY_CHARS, Math.floor(maxChars / 2)))}\n`;
   const lines: string[] = [];
-  const short = (text: string) =>
-    text.length > PART_CHARS ? `${text.slice(0, PART_CHARS)} [... shortened]` : text;
+  const short = (text: string) => cut(text, PART_CHARS);
   for (const message of messages) {
-    if (message.role === "system") continue;
+    if (message.role === "system" || (message === first && earlier !== undefined)) continue;
     const who = message.role.toUpperCase();
     if (typeof message.content === "string") {
       lines.push(`${who}: ${short(message.content)}`);
@@ -72,9 +93,24 @@ export function renderTranscript(messages: readonly Message[]): string {
     }
   }
   const text = lines.join("\n");
-  return text.length > TRANSCRIPT_CHARS
-    ? `[... earliest part omitted ...]\n${text.slice(text.length - TRANSCRIPT_CHARS)}`
-    : text;
+  const room = Math.max(0, maxChars - head.length);
+  return head +
+    (text.length > room
+      ? `[... earliest turns omitted ...]\n${text.slice(text.length - room)}`
+      : text);
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)} [... shortened]` : text;
+}
+
+/**
+ * The transcript a model's window has room for: its window less the answer and the instructions,
+ * at three characters a token (code and JSON run denser than prose's four).
+ */
+export function transcriptRoom(model: LanguageModel): number {
+  const tokens = model.info.contextWindow - SUMMARY_TOKENS - 1_000;
+  return Math.max(4_000, Math.min(TRANSCRIPT_CHARS, tokens * 3));
 }
 
 /** Parses the summariser's answer into the summary text and its facts. */
@@ -106,9 +142,9 @@ export async function summarise(
   const request = {
     messages: [
       { role: "system" as const, content: INSTRUCTIONS },
-      { role: "user" as const, content: renderTranscript(messages) },
+      { role: "user" as const, content: renderTranscript(messages, transcriptRoom(model)) },
     ],
-    maxTokens: 2048,
+    maxTokens: SUMMARY_TOKENS,
   };
   for await (const part of model.stream(request, { signal: options.signal })) {
     if (part.type === "text-delta") answer += part.text;

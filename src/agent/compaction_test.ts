@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parseSummary } from "./compaction.ts";
+import type { LanguageModel, Message } from "../core/mod.ts";
+import { parseSummary, renderTranscript, transcriptRoom } from "./compaction.ts";
 import { buildPrompt } from "../cli/oneshot.ts";
 
 Deno.test("a summary's facts are read line by line, whatever blank space surrounds them", () => {
@@ -22,4 +23,30 @@ Deno.test("a summary's facts are read line by line, whatever blank space surroun
     { kind: "goal", text: "y" },
   ]);
   assert.equal(buildPrompt("review", `diff${" ".repeat(1_000_000)}x\n\n`).length, 1_000_030);
+});
+
+Deno.test("a second compaction keeps the first one's summary whole and first", () => {
+  const earlier =
+    `[Loom compacted the 40 earliest messages of this session into this summary.]\n\n` +
+    `The user is porting the parser to Rust. ${"Detail. ".repeat(500)}`;
+  const turns: Message[] = [{ role: "user", content: earlier }];
+  for (let i = 0; i < 200; i++) {
+    turns.push({ role: "user", content: `question ${i} ${"x".repeat(400)}` });
+    turns.push({ role: "assistant", content: `answer ${i}` });
+  }
+  const text = renderTranscript(turns, 20_000);
+  assert.ok(text.length <= 20_000 + 100, `${text.length}`);
+  // The earlier summary comes first and whole (4,000 characters here), then the latest turns.
+  assert.ok(text.startsWith(`EARLIER SUMMARY: ${earlier}\n`));
+  assert.match(text, /\[\.\.\. earliest turns omitted \.\.\.\]/);
+  assert.match(text, /answer 199$/);
+  assert.doesNotMatch(text, /question 0 /);
+});
+
+Deno.test("the transcript fits the summarising model's window", () => {
+  const model = (contextWindow: number) => ({ info: { contextWindow } }) as LanguageModel;
+  assert.equal(transcriptRoom(model(200_000)), 60_000);
+  // An 8K local model: its window less the answer and the instructions, three characters a token.
+  assert.equal(transcriptRoom(model(8_192)), (8_192 - 2_048 - 1_000) * 3);
+  assert.equal(transcriptRoom(model(2_048)), 4_000);
 });
