@@ -18,30 +18,37 @@ export function countTokens(text: string): number {
  * code). Text without such runs is counted exactly.
  */
 export const MAX_RUN = 512;
-const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1},}|\\s{${MAX_RUN + 1},}`, "g");
 
-/** `count` summed over `text` with every run longer than MAX_RUN cut into MAX_RUN pieces. */
+/**
+ * `count` summed over `text` cut into pieces so that no run longer than MAX_RUN reaches it whole:
+ * one pass over the characters (a regex for long runs retried from each character of every
+ * shorter one), and one piece, the whole text, when no run is that long.
+ */
 export function countByRuns(text: string, count: (piece: string) => number): number {
-  LONG_RUN.lastIndex = 0;
-  let run = LONG_RUN.exec(text);
-  if (run === null) return count(text);
   let total = 0;
   let from = 0;
-  while (run !== null) {
-    if (run.index > from) total += count(text.slice(from, run.index));
-    const end = run.index + run[0].length;
-    for (let at = run.index; at < end;) {
-      let next = Math.min(at + MAX_RUN, end);
+  let runStart = 0;
+  let runSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const space = isSpace(code);
+    if (i === 0 || space !== runSpace) {
+      runSpace = space;
+      runStart = i;
+    } else if (i - runStart >= MAX_RUN && i - from >= MAX_RUN && !isLowSurrogate(code)) {
       // Not between the halves of a surrogate pair: each half alone would count as U+FFFD.
-      if (next < end && isLowSurrogate(text.charCodeAt(next))) next--;
-      total += count(text.slice(at, next));
-      at = next;
+      total += count(text.slice(from, i));
+      from = i;
     }
-    from = end;
-    run = LONG_RUN.exec(text);
   }
-  if (from < text.length) total += count(text.slice(from));
-  return total;
+  return total + count(from === 0 ? text : text.slice(from));
+}
+
+/** Whitespace as JavaScript's \s reads it (controls below the space count too: a break is a break). */
+function isSpace(code: number): boolean {
+  return code <= 0x20 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 ||
+    code === 0xfeff;
 }
 
 function isLowSurrogate(code: number): boolean {
