@@ -5,7 +5,7 @@
 // original bytes of each file a file tool writes are kept as well, and undo falls back on them.
 // The same wrapper remembers each write's diff for display, and each call's arguments for the
 // permission prompt.
-import { createTwoFilesPatch } from "diff";
+import { diffTexts } from "../tools/_text.ts";
 import { isLoomError } from "../core/mod.ts";
 import type { Tool, ToolContext } from "../tools/define.ts";
 import { isReadOnlyGitInput } from "../tools/git_runner.ts";
@@ -137,9 +137,11 @@ export function createCheckpoints(options: CheckpointOptions = {}): Checkpoints 
           const after = await readOrNull(abs);
           const old = before ? decoder.decode(before) : "";
           const current = after ? decoder.decode(after) : "";
-          if (old !== current) {
-            diffs.set(path, createTwoFilesPatch(rel, rel, old, current, "", "", { context: 3 }));
-          }
+          // Only the changed region, and not past a deadline: a whole large file rewritten
+          // differently took a full Myers diff (minutes on tens of thousands of lines), on the
+          // thread that runs the turn. Too costly: no diff is shown.
+          const diff = old === current ? undefined : diffTexts(rel, old, current);
+          if (diff) diffs.set(path, diff.patch);
         }
         return result;
       },

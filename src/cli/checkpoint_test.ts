@@ -143,3 +143,22 @@ Deno.test("each write leaves a unified diff for display, taken once, and permiss
   assert.match(diff, /--- a\.txt\t?\n\+\+\+ a\.txt\t?\n@@ -1,1 \+1,1 @@\n-alpha\n\+beta\n/);
   assert.equal(checkpoints.takeDiff("a.txt"), undefined);
 });
+
+Deno.test("a write that rewrites a large file wholly costs a bounded diff, not a full one", async () => {
+  // A full Myers diff of 10,000 lines rewritten took 25 s, growing with the square: the turn
+  // waited on it. Past a deadline no diff is shown; the write itself is untouched.
+  const lines = (tag: string) =>
+    Array.from({ length: 60_000 }, (_, i) => `${tag} ${i} ${(i * 7) % 13}`).join("\n") + "\n";
+  await using project = await createTempProject({ "big.txt": lines("old") });
+  const ctx = await createTestContext(project.root);
+  const { checkpoints, tools } = wrapped();
+  checkpoints.begin();
+  await tools.get("file_read")!.run({ path: "big.txt" }, ctx);
+  const result = await tools.get("file_write")!.run(
+    { path: "big.txt", content: lines("new") },
+    ctx,
+  );
+  assert.ok(!result.isError, result.text);
+  assert.equal(await Deno.readTextFile(`${project.root}/big.txt`), lines("new"));
+  assert.equal(checkpoints.takeDiff("big.txt"), undefined);
+});
