@@ -60,13 +60,33 @@ export function isKnownLanguage(lang: string): boolean {
   return lang !== "" && hljs.getLanguage(lang) !== undefined;
 }
 
+/** Highlighted blocks are at most this long, and their lines at most MAX_LINE. */
+const MAX_CODE = 200_000;
+const MAX_LINE = 1_000;
+
+/**
+ * False for code highlight.js could spend seconds on, that no one reads in colour anyway: a huge
+ * block, or a very long line (its JavaScript grammar took 2.6 s on one line of 50,000 characters
+ * after a slash, and the time grows with the square of the line).
+ */
+function worthHighlighting(code: string): boolean {
+  if (code.length > MAX_CODE) return false;
+  for (let start = 0; start < code.length;) {
+    const end = code.indexOf("\n", start);
+    if ((end < 0 ? code.length : end) - start > MAX_LINE) return false;
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return true;
+}
+
 /**
  * Highlights `code` and returns one painted string per source line; each line opens and closes
  * its own colours, so lines can be printed one at a time. Unknown languages and a colourless
  * style give the lines unchanged.
  */
 export function highlightLines(code: string, lang: string, style: Style): string[] {
-  if (!style.color || !isKnownLanguage(lang)) return code.split("\n");
+  if (!style.color || !isKnownLanguage(lang) || !worthHighlighting(code)) return code.split("\n");
   const html = hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
   const lines: string[] = [];
   const stack: (Paint | undefined)[] = [];

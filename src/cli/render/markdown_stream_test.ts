@@ -110,3 +110,12 @@ Deno.test("lines of a million characters render in one pass each", () => {
   ok(out.startsWith("# Title\n"), out.slice(0, 40));
   ok(out.includes("b"), "the table's last row is printed");
 });
+
+Deno.test("a code block with a very long line is printed plain, not highlighted for minutes", () => {
+  // highlight.js's JavaScript grammar took 2.6 s on one 50,000-character line after a slash,
+  // growing with the square of the line: this one would take about ten minutes.
+  const line = `/${"a".repeat(400_000)}`;
+  const out = collect(tty, ["```js\n", `${line}\n`, "const x = 1;\n", "```\n"]);
+  ok(stripAnsi(out).includes(line));
+  ok(!out.includes("\x1b[35mconst\x1b[39m"), "the block is left plain");
+});
