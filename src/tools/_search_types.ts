@@ -89,8 +89,8 @@ export function createPathFilter(
   globs: string[],
   typeGlobs: string[],
 ): { file(rel: string): boolean; dir(rel: string): boolean } {
-  const positive = globs.filter((g) => !g.startsWith("!")).map(normalizeGlob);
-  const negative = globs.filter((g) => g.startsWith("!")).map((g) => normalizeGlob(g.slice(1)));
+  const positive = globs.filter((g) => !g.startsWith("!"));
+  const negative = globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1));
   const isPositive = positive.length > 0 ? globMatcher(positive) : () => true;
   const isNegative = negative.length > 0 ? globMatcher(negative) : () => false;
   const isType = typeGlobs.length > 0 ? globMatcher(typeGlobs) : () => true;
@@ -100,10 +100,17 @@ export function createPathFilter(
   };
 }
 
-/** One matcher for many globs: slash-free ones test the basename, the others the whole path. */
+/**
+ * One matcher for many globs: slash-free ones test the basename, the others the whole path (a
+ * leading slash anchors a glob at the root, as in rg: `/Makefile` is only the top one).
+ */
 export function globMatcher(globs: string[]): (rel: string) => boolean {
-  const byName = globs.filter((g) => !g.includes("/"));
-  const byPath = globs.filter((g) => g.includes("/"));
+  const byName: string[] = [];
+  const byPath: string[] = [];
+  for (const glob of globs) {
+    const normal = normalizeGlob(glob);
+    (glob.startsWith("/") || normal.includes("/") ? byPath : byName).push(normal);
+  }
   const name = byName.length > 0 ? compileGlobs(byName) : () => false;
   const path = byPath.length > 0 ? compileGlobs(byPath) : () => false;
   return (rel) => name(rel.slice(rel.lastIndexOf("/") + 1)) || path(rel);

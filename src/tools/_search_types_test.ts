@@ -10,3 +10,13 @@ Deno.test("a path filter matches slash-free globs by name and excludes with !", 
   assert.equal(filter.dir("src/deep"), false);
   assert.equal(filter.dir("src"), true);
 });
+
+Deno.test("a leading slash anchors a glob at the root, as in rg", () => {
+  const files = ["Makefile", "src/Makefile", "src/a.ts", "a.ts"];
+  assert.deepEqual(files.filter(createPathFilter(["/Makefile"], []).file), ["Makefile"]);
+  assert.deepEqual(files.filter(createPathFilter(["Makefile"], []).file), [
+    "Makefile",
+    "src/Makefile",
+  ]);
+  assert.deepEqual(files.filter(createPathFilter(["*.ts", "!/a.ts"], []).file), ["src/a.ts"]);
+});
