@@ -156,7 +156,10 @@ export function globToRegex(glob: string): string {
         i = j + 1;
         return negated ? `[^/${body}]` : `[${body}]`;
       }
-      const posix = c === "[" && glob[j + 1] === ":" ? /^\[:([a-z]+):\]/.exec(glob.slice(j)) : null;
+      // The longest class name, `xdigit`, makes `[:xdigit:]`: ten characters.
+      const posix = c === "[" && glob[j + 1] === ":"
+        ? /^\[:([a-z]+):\]/.exec(glob.slice(j, j + 10))
+        : null;
       if (posix && POSIX.has(posix[1])) {
         body += posix[0];
         j += posix[0].length;
