@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { setImmediate } from "node:timers";
 import { openAgentDatabase, SessionStore } from "../src/agent/mod.ts";
+import type { DatabaseSync } from "../src/store/mod.ts";
 import { journalText } from "./_lib/agent.ts";
 import { createTempProject, type TempProject } from "./_lib/project.ts";
 
@@ -331,21 +332,13 @@ Deno.test("a replayed journal whose file cannot be deleted is never applied twic
   } finally {
     Deno.removeSync = remove;
   }
-  // A child process forked by another test in this process while the journal was open holds a
-  // copy of its lock until it execs: until then the journal is not free, and an open leaves it
-  // for a later one. So a few opens, as the next starts of Loom would be.
-  for (let open = 0;; open++) {
-    const db = openAgentDatabase(project.root);
-    try {
-      assert.equal(new SessionStore(db).costs(id).total.calls, 1);
-      if (journals(project.root).length > 0 && open < 100) continue;
-      assert.deepEqual(journals(project.root), [], "deleted once it can be");
-      assert.deepEqual(db.prepare("SELECT * FROM agent_journals").all(), []);
-      break;
-    } finally {
-      db.close();
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  const db = await openOnceFree(project.root);
+  try {
+    assert.equal(new SessionStore(db).costs(id).total.calls, 1);
+    assert.deepEqual(journals(project.root), [], "deleted once it can be");
+    assert.deepEqual(db.prepare("SELECT * FROM agent_journals").all(), []);
+  } finally {
+    db.close();
   }
 });
 
@@ -359,7 +352,7 @@ Deno.test("a store closed after its database keeps the journal for the next open
   db.close();
   store.close();
   assert.equal(journals(project.root).length, 1);
-  const reopened = openAgentDatabase(project.root);
+  const reopened = await openOnceFree(project.root);
   try {
     const live = new SessionStore(reopened).live(session.id);
     assert.deepEqual(live.map((m) => m.message.content), ["journaled only"]);
@@ -400,3 +393,18 @@ Deno.test("writes whose journal append failed, and that SQLite could not take ei
     reopened.close();
   }
 });
+
+/**
+ * The project's database, opened again until no journal is left to replay (at most 100 opens,
+ * 10 ms apart), as the next starts of Loom would. A child process forked by another test in this
+ * process while a journal was open holds a copy of its lock until it execs: until then the
+ * journal is not free, and an open leaves it for a later one.
+ */
+async function openOnceFree(root: string): Promise<DatabaseSync> {
+  for (let open = 1;; open++) {
+    const db = openAgentDatabase(root);
+    if (journals(root).length === 0 || open === 100) return db;
+    db.close();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -5,7 +5,7 @@
 // original bytes of each file a file tool writes are kept as well, and undo falls back on them.
 // The same wrapper remembers each write's diff for display, and each call's arguments for the
 // permission prompt.
-import { diffTexts } from "../tools/_text.ts";
+import { diffTexts } from "../tools/diff.ts";
 import { isLoomError } from "../core/mod.ts";
 import type { Tool, ToolContext } from "../tools/define.ts";
 import { isReadOnlyGitInput } from "../tools/git_runner.ts";

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { capOutput, LoomError } from "../core/mod.ts";
 import { defineTool } from "./define.ts";
+import { diffTexts } from "./diff.ts";
 import DESCRIPTION from "./file_edit.md" with { type: "text" };
 import {
   decodeUtf8,
   detectEol,
-  diffTexts,
   encodeUtf8,
   explainMiss,
   findAll,

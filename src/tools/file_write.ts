@@ -3,7 +3,8 @@ import { z } from "zod";
 import { LoomError } from "../core/mod.ts";
 import { defineTool } from "./define.ts";
 import DESCRIPTION from "./file_write.md" with { type: "text" };
-import { diffTexts, formatCount, plural, splitLines } from "./_text.ts";
+import { formatCount, plural, splitLines } from "./_text.ts";
+import { diffTexts } from "./diff.ts";
 import {
   assertFresh,
   fsError,
