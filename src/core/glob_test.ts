@@ -63,10 +63,23 @@ const TABLE: [string, string[]][] = [
   ["[abc", ["[abc"]],
 ];
 
-Deno.test("globs match as rg's -g reads them", () => {
+/**
+ * A glob no path matches (paths hold no NUL) whose two stars in one component send the whole set
+ * to RE2: with it, the same globs are matched by the other engine.
+ */
+const FORCE_RE2 = "\u0000*\u0000*";
+
+Deno.test("globs match as rg's -g reads them, on both engines", () => {
   for (const [glob, expected] of TABLE) {
-    const match = compileGlobs([glob]);
-    assert.deepEqual(PATHS.filter((p) => match(p)), expected, `${glob} → ${globToRegex(glob)}`);
+    for (const globs of [[glob], [glob, FORCE_RE2]]) {
+      const match = compileGlobs(globs);
+      assert.deepEqual(PATHS.filter((p) => match(p)), expected, `${globs} → ${globToRegex(glob)}`);
+    }
+  }
+  // Case folding for deny rules, on both engines.
+  for (const globs of [["secrets/**"], ["secrets/**", FORCE_RE2]]) {
+    assert.equal(compileGlobs(globs, { nocase: true })("Secrets/KEY"), true);
+    assert.equal(compileGlobs(globs)("Secrets/KEY"), false);
   }
 });
 

@@ -44,7 +44,9 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): P
   return (rel) => {
     const path = normalizeRel(rel);
     if (path === null || path === ".") return false;
-    covers ??= compileGlobs([full, `${full}/**`], { nocase: options.nocase ?? false });
+    // `x/**` covers `x` already; anything else also covers what lies beneath it.
+    const globs = full.endsWith("/**") ? [full] : [full, `${full}/**`];
+    covers ??= compileGlobs(globs, { nocase: options.nocase ?? false });
     return covers(path);
   };
 }
