@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { LanguageModel, Message } from "../core/mod.ts";
 import { parseSummary, renderTranscript, transcriptRoom } from "./compaction.ts";
+import { cleanTitle, fallbackTitle } from "./titles.ts";
 import { buildPrompt } from "../cli/oneshot.ts";
 
 Deno.test("a summary's facts are read line by line, whatever blank space surrounds them", () => {
@@ -49,4 +50,12 @@ Deno.test("the transcript fits the summarising model's window", () => {
   // An 8K local model: its window less the answer and the instructions, three characters a token.
   assert.equal(transcriptRoom(model(8_192)), (8_192 - 2_048 - 1_000) * 3);
   assert.equal(transcriptRoom(model(2_048)), 4_000);
+});
+
+Deno.test("a title is cleaned from its first 320 characters, whatever the first line holds", () => {
+  assert.equal(cleanTitle('"Fixing the parser."\nmore'), "Fixing the parser");
+  // A pasted prompt with a long run of dots inside its first line: the trailing pattern retried
+  // from each dot (hours for a megabyte of them).
+  const title = fallbackTitle(`Why does this ${".".repeat(1_000_000)} hang?`);
+  assert.equal(title, "Why does this");
 });

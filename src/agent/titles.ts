@@ -34,7 +34,10 @@ export async function generateTitle(
 
 /** One line, no quotes or trailing period, at most 80 characters. */
 export function cleanTitle(text: string): string {
-  const line = text.trim().split("\n")[0].trim().replace(/^["'`#*\s]+|["'`*.\s]+$/g, "");
+  // Cut before cleaning: the trailing pattern retries from each character of a run of quotes,
+  // dots or spaces, and a first line (a model's, or a pasted prompt's) can be any length.
+  const first = text.trim().split("\n")[0].trim().slice(0, MAX_TITLE * 4);
+  const line = first.replace(/^["'`#*\s]+|["'`*.\s]+$/g, "");
   return line.length > MAX_TITLE ? `${line.slice(0, MAX_TITLE - 3)}...` : line;
 }
 
