@@ -1,4 +1,4 @@
-import { compileGlobs } from "../core/glob.ts";
+import { checkGlobLength, compileGlobs } from "../core/glob.ts";
 
 /** A compiled path glob: true when a project-relative POSIX path is covered by it. */
 export type PathMatcher = (rel: string) => boolean;
@@ -33,10 +33,15 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): P
   let body = glob.trim().replaceAll("\\", "/");
   while (body.startsWith("./")) body = body.slice(2);
   let anchored = body.startsWith("/");
-  body = body.replace(/^\/+/, "").replace(/\/+$/, "");
+  // Trailing slashes by hand: /\/+$/ retries from each slash of a long run inside the text.
+  let end = body.length;
+  while (end > 0 && body[end - 1] === "/") end--;
+  body = body.slice(0, end).replace(/^\/+/, "");
   if (body === "" || body === "**") return () => true;
   if (body.includes("/")) anchored = true;
   const full = anchored ? body : `**/${body}`;
+  // Checked now, so that a rule too long to use is reported as the rules are read.
+  checkGlobLength(full);
   // Compiled at the first match (rules are compiled at start-up; most are never consulted), by
   // RE2: a rule can come from a cloned repository's LOOM.md, and a backtracking matcher could be
   // made to take minutes per path (see core/glob.ts).

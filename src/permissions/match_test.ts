@@ -179,3 +179,14 @@ Deno.test("a rule word with several stars is matched in one pass over a long arg
   assert.equal(matchWord("ab*ba", "aba"), false);
   assert.equal(matchWord("*.env*", "prod.env.bak"), true);
 });
+
+Deno.test("a rule glob with a long run of slashes inside is read in one pass", () => {
+  // A LOOM.md deny line binds in an untrusted clone and is compiled at every start: the trailing
+  // slash pattern retried from each slash of the run (hours for a megabyte of them).
+  assert.throws(
+    () => compileGlob(`a${"/".repeat(1_000_000)}b//`),
+    /Cannot use a glob of 1000002 characters \(at most 4096\)/,
+  );
+  assert.equal(compileGlob("dir//")("dir/x"), true);
+  assert.equal(compileGlob(`a${"/".repeat(4000)}b//`)("a/b"), false);
+});
