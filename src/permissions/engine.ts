@@ -1,4 +1,4 @@
-import { loadGlobEngine } from "../core/glob.ts";
+import { loadGlobEngine } from "../workspace/glob.ts";
 import type { PermissionRequest } from "../core/mod.ts";
 import type { LoomConfig } from "../config/schema.ts";
 import type { ProjectRules } from "../config/rules_types.ts";
@@ -54,7 +54,7 @@ export function createPermissionEngine(options: PermissionEngineOptions): Permis
   const evaluate = (request: PermissionRequest): Evaluation =>
     evaluateRequest(request, { set, autoApprove, grants, root, configSource, autoApproveSource });
 
-  // Path rules match with RE2, loaded here where waiting is possible (see core/glob.ts).
+  // Path rules match with RE2, loaded here where waiting is possible (see workspace/glob.ts).
   const globs = set.rules.some((rule) => rule.matchPath !== undefined);
   return {
     async decide(request) {

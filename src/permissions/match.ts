@@ -1,4 +1,4 @@
-import { checkGlobLength, compileGlobs } from "../core/glob.ts";
+import { checkGlobLength, compileGlobs } from "../workspace/glob.ts";
 
 /** A compiled path glob: true when a project-relative POSIX path is covered by it. */
 export type PathMatcher = (rel: string) => boolean;
@@ -44,7 +44,7 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): P
   checkGlobLength(full);
   // Compiled at the first match (rules are compiled at start-up; most are never consulted), by
   // RE2: a rule can come from a cloned repository's LOOM.md, and a backtracking matcher could be
-  // made to take minutes per path (see core/glob.ts).
+  // made to take minutes per path (see workspace/glob.ts).
   let covers: ((path: string) => boolean) | undefined;
   return (rel) => {
     const path = normalizeRel(rel);

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { LoomError, type ProgressUpdate } from "../core/mod.ts";
 import { createCatalog } from "../workspace/mod.ts";
 import { compileSearchRegex, type RegexMatch, type SearchRegex } from "./_regex.ts";
-import { loadGlobEngine } from "../core/glob.ts";
+import { loadGlobEngine } from "../workspace/glob.ts";
 import { createPathFilter, type FileResult, type ResultLine } from "./_search_types.ts";
 import type { ResultSink, SearchQuery } from "./_search_types.ts";
 

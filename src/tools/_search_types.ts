@@ -1,4 +1,4 @@
-import { compileGlobs } from "../core/glob.ts";
+import { compileGlobs } from "../workspace/glob.ts";
 /** What to print: matching file paths, per-file counts, or the matching lines. */
 export type OutputMode = "files_with_matches" | "content" | "count";
 

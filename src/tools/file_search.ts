@@ -4,7 +4,7 @@ import { LoomError } from "../core/mod.ts";
 import { defineTool, type ToolContext } from "./define.ts";
 import { capText } from "./_search_output.ts";
 import { listFilesRipgrep } from "./_rg.ts";
-import { loadGlobEngine } from "../core/glob.ts";
+import { loadGlobEngine } from "../workspace/glob.ts";
 import { createPathFilter, normalizeGlob } from "./_search_types.ts";
 import DESCRIPTION from "./file_search.md" with { type: "text" };
 

@@ -4,7 +4,7 @@
 // against one long file name, holding up every other request the process serves.
 import { createRequire } from "node:module";
 import type * as Re2 from "re2js";
-import { LoomError } from "./errors.ts";
+import { LoomError } from "../core/mod.ts";
 
 // RE2 is a large module and most runs of Loom compile no glob: it is loaded on first need, as
 // the module the search engine imports too (one copy). Code that can wait loads it first
