@@ -1,4 +1,5 @@
 import { compileGlobs } from "../workspace/glob.ts";
+
 /** What to print: matching file paths, per-file counts, or the matching lines. */
 export type OutputMode = "files_with_matches" | "content" | "count";
 
