@@ -240,22 +240,23 @@ Deno.test("the SDK inside a sub-agent sees none of the parent's variables, only 
 Deno.test("a sub-agent's searches take globs, and its read rules hold, in its Worker", async () => {
   // The glob engine used to load on first use by reading Loom's node_modules, which a Worker
   // that may read only the project cannot: every glob in a sub-agent ended in an internal error.
-  // Each run is a new Worker, with one call that needs globs first.
+  // Each run is a new Worker, with one call that needs a glob RE2 runs (two stars in one part)
+  // first; simpler globs run on V8's RegExp and load nothing.
   const runs: [ProjectRules, { name: string; input: Record<string, unknown> }, RegExp][] = [
     [
       emptyRules(),
-      { name: "content_search", input: { pattern: "alpha", glob: "*.txt" } },
-      /^a\.txt\nsecret\.txt$|^secret\.txt\na\.txt$/,
+      { name: "content_search", input: { pattern: "alpha", glob: "*e*.txt" } },
+      /^secret\.txt$/,
     ],
     [
       emptyRules(),
-      { name: "file_search", input: { pattern: "*.{txt,md}", path: "docs" } },
+      { name: "file_search", input: { pattern: "*c*.{txt,md}", path: "docs" } },
       /^docs\/c\.md$/,
     ],
     [
-      { ...emptyRules(), fileReadDenied: ["secret*"] },
+      { ...emptyRules(), fileReadDenied: ["s*c*t*"] },
       { name: "file_read", input: { path: "secret.txt" } },
-      /denied: file_read "secret\.txt" matches deny rule File Read Denied: secret\*/,
+      /denied: file_read "secret\.txt" matches deny rule File Read Denied: s\*c\*t\*/,
     ],
   ];
   let call = runs[0][1];

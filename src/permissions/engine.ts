@@ -1,10 +1,10 @@
-import { loadGlobEngine } from "../workspace/glob.ts";
+import { loadGlobEngine, needsRe2 } from "../workspace/glob.ts";
 import type { PermissionRequest } from "../core/mod.ts";
 import type { LoomConfig } from "../config/schema.ts";
 import type { ProjectRules } from "../config/rules_types.ts";
 import { denyInner, judge, shellProblems, unitKey } from "./_judge.ts";
 import type { State, Verdict } from "./_judge.ts";
-import { normalizeRel } from "./match.ts";
+import { normalizeRel, ruleGlobs } from "./match.ts";
 import { collectRules, ruleMatches } from "./rules.ts";
 import type { RuleSet, Unit } from "./rules.ts";
 import { isShellParserReady, parseShellCommand, preloadShellParser } from "./shell_parse.ts";
@@ -54,8 +54,12 @@ export function createPermissionEngine(options: PermissionEngineOptions): Permis
   const evaluate = (request: PermissionRequest): Evaluation =>
     evaluateRequest(request, { set, autoApprove, grants, root, configSource, autoApproveSource });
 
-  // Path rules match with RE2, loaded here where waiting is possible (see workspace/glob.ts).
-  const globs = set.rules.some((rule) => rule.matchPath !== undefined);
+  // Rule globs that need RE2 (a crafted LOOM.md line, say) have it loaded here, where waiting is
+  // possible: a sub-agent's Worker cannot load it on demand (see workspace/glob.ts).
+  const globs = set.rules.some((rule) =>
+    rule.pattern !== undefined && rule.matchPath !== undefined &&
+    (ruleGlobs(rule.pattern) ?? []).some(needsRe2)
+  );
   return {
     async decide(request) {
       if (request.kind === "shell") await preloadShellParser();

@@ -30,6 +30,23 @@ export function normalizeRel(rel: string): string | null {
  * @example compileGlob("*.env")("config/prod.env") // true
  */
 export function compileGlob(glob: string, options: { nocase?: boolean } = {}): PathMatcher {
+  const globs = ruleGlobs(glob);
+  if (globs === null) return () => true;
+  // Compiled at the first match: rules are compiled at start-up, and most are never consulted.
+  let covers: ((path: string) => boolean) | undefined;
+  return (rel) => {
+    const path = normalizeRel(rel);
+    if (path === null || path === ".") return false;
+    covers ??= compileGlobs(globs, { nocase: options.nocase ?? false });
+    return covers(path);
+  };
+}
+
+/**
+ * The globs a rule glob is matched as (see compileGlob), or null when it covers everything.
+ * Throws INVALID_INPUT for one too long to use, so that it is reported as the rules are read.
+ */
+export function ruleGlobs(glob: string): string[] | null {
   let body = glob.trim().replaceAll("\\", "/");
   while (body.startsWith("./")) body = body.slice(2);
   let anchored = body.startsWith("/");
@@ -37,23 +54,12 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): P
   let end = body.length;
   while (end > 0 && body[end - 1] === "/") end--;
   body = body.slice(0, end).replace(/^\/+/, "");
-  if (body === "" || body === "**") return () => true;
+  if (body === "" || body === "**") return null;
   if (body.includes("/")) anchored = true;
   const full = anchored ? body : `**/${body}`;
-  // Checked now, so that a rule too long to use is reported as the rules are read.
   checkGlobLength(full);
-  // Compiled at the first match (rules are compiled at start-up; most are never consulted), by
-  // RE2: a rule can come from a cloned repository's LOOM.md, and a backtracking matcher could be
-  // made to take minutes per path (see workspace/glob.ts).
-  let covers: ((path: string) => boolean) | undefined;
-  return (rel) => {
-    const path = normalizeRel(rel);
-    if (path === null || path === ".") return false;
-    // `x/**` covers `x` already; anything else also covers what lies beneath it.
-    const globs = full.endsWith("/**") ? [full] : [full, `${full}/**`];
-    covers ??= compileGlobs(globs, { nocase: options.nocase ?? false });
-    return covers(path);
-  };
+  // `x/**` covers `x` already; anything else also covers what lies beneath it.
+  return full.endsWith("/**") ? [full] : [full, `${full}/**`];
 }
 
 /** True when `rel` is covered by `glob` (see compileGlob). */

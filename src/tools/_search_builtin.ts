@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { LoomError, type ProgressUpdate } from "../core/mod.ts";
 import { createCatalog } from "../workspace/mod.ts";
 import { compileSearchRegex, type RegexMatch, type SearchRegex } from "./_regex.ts";
-import { loadGlobEngine } from "../workspace/glob.ts";
+import { loadGlobEngine, needsRe2 } from "../workspace/glob.ts";
 import { createPathFilter, type FileResult, type ResultLine } from "./_search_types.ts";
 import type { ResultSink, SearchQuery } from "./_search_types.ts";
 
@@ -32,7 +32,7 @@ export async function searchBuiltin(
     if (result !== null) sink(result);
     return;
   }
-  await loadGlobEngine();
+  if ([...query.globs, ...query.typeGlobs].some(needsRe2)) await loadGlobEngine();
   const filter = createPathFilter(query.globs, query.typeGlobs);
   const catalog = createCatalog(ctx.root, {
     includeHidden: query.includeHidden,

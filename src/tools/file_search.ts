@@ -4,7 +4,7 @@ import { LoomError } from "../core/mod.ts";
 import { defineTool, type ToolContext } from "./define.ts";
 import { capText } from "./_search_output.ts";
 import { listFilesRipgrep } from "./_rg.ts";
-import { loadGlobEngine } from "../workspace/glob.ts";
+import { loadGlobEngine, needsRe2 } from "../workspace/glob.ts";
 import { createPathFilter, normalizeGlob } from "./_search_types.ts";
 import DESCRIPTION from "./file_search.md" with { type: "text" };
 
@@ -53,7 +53,7 @@ export function createFileSearchTool(options: FileSearchOptions) {
       const limit = input.limit ?? DEFAULT_LIMIT;
       const prefix = startRel === "." ? "" : startRel + "/";
       const local = (rel: string) => rel.slice(prefix.length);
-      await loadGlobEngine();
+      if (patterns.some(needsRe2)) await loadGlobEngine();
       const filter = createPathFilter(patterns, []);
       const found: { path: string; mtime: number }[] = [];
       const add = (rel: string, abs: string) => {

@@ -12,7 +12,10 @@ import { LoomError } from "../core/mod.ts";
 // read only the project cannot do (it would have to read Loom's node_modules).
 let re2Module: Pick<typeof Re2, "RE2JS"> | undefined;
 
-/** Loads the glob engine once; call it before matching wherever waiting is possible. */
+/**
+ * Loads RE2 once; call it, wherever waiting is possible, before matching a glob that `needsRe2`
+ * (the others run on V8's RegExp and need nothing loaded).
+ */
 export async function loadGlobEngine(): Promise<void> {
   re2Module ??= await import("re2js");
 }
@@ -60,7 +63,7 @@ export function compileGlobs(
 ): (text: string) => boolean {
   for (const glob of globs) checkGlobLength(glob);
   const source = globs.map(globToRegex).join("|");
-  if (globs.every(backtracksLinearly)) {
+  if (!globs.some(needsRe2)) {
     // V8's own engine, three times faster than RE2 on these (a listing checks every path).
     const re = new RegExp(`^(?:${source})$`, options.nocase ? "sui" : "su");
     return (text) => re.test(text);
@@ -80,11 +83,15 @@ export function compileGlobs(
 }
 
 /**
- * True for a glob whose pattern a backtracking engine matches in time about linear in the path:
+ * False for a glob whose pattern a backtracking engine matches in time about linear in the path:
  * one `*` at most in each component, and one `**` at most before the last component (a trailing
  * one ends the match). Anything more (`*a*b`, or a globstar both before and after `x`), and
  * POSIX classes, which only RE2 reads, go to RE2.
  */
+export function needsRe2(glob: string): boolean {
+  return !backtracksLinearly(glob);
+}
+
 function backtracksLinearly(glob: string): boolean {
   if (glob.includes("[:")) return false;
   const parts = glob.split("/");
