@@ -343,3 +343,60 @@ Deno.test("a resumed session leaves damaged messages out, and the calls and resu
     );
   }
 });
+
+Deno.test("a session goes on under another provider whose rules refuse the tool call ids it has", async () => {
+  await using llm = await startFakeLlm();
+  const providers = Object.fromEntries(
+    ["openrouter", "mistral"].map((name) => [name, {
+      base_url: llm.openaiURL,
+      api_key_env: "OPENAI_API_KEY",
+    }]),
+  );
+  await using t = await openTestAgent(llm, {
+    files: { "a.txt": "alpha\n" },
+    model: "openrouter:moonshotai/kimi-k2",
+    config: { providers },
+  });
+  // Kimi K2 names its calls `functions.NAME:N`, which neither Anthropic nor Mistral accepts.
+  llm.enqueue(
+    reply.toolCall("file_read", { path: "a.txt" }, { id: "functions.file_read:0" }),
+    reply.text("It says alpha."),
+    reply.text("Reading a file"),
+  );
+  await drain(t.agent.run("read a.txt"));
+  const id = t.agent.sessionId!;
+  // Each fake checks ids as its API does, and refuses the request as that API words it.
+  const anthropicIds = (body: { messages: { content: string | { id?: string }[] }[] }) =>
+    body.messages.flatMap((m) => typeof m.content === "string" ? [] : m.content)
+      .flatMap((block) => block.id === undefined ? [] : [block.id]);
+  const openaiIds = (body: { messages: { tool_calls?: { id: string }[] }[] }) =>
+    body.messages.flatMap((m) => (m.tool_calls ?? []).map((call) => call.id));
+  const checks: [string, (body: never) => string[], RegExp, string][] = [
+    [
+      "anthropic:claude-sonnet-4-6",
+      anthropicIds,
+      /^[a-zA-Z0-9_-]+$/,
+      "messages.1.content.0.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'",
+    ],
+    [
+      "mistral:devstral-medium-latest",
+      openaiIds,
+      /^[a-zA-Z0-9]{9}$/,
+      "Tool call id was %s but must be a-z, A-Z, 0-9, with a length of 9.",
+    ],
+  ];
+  for (const [model, idsOf, rule, refusal] of checks) {
+    const agent = await t.reopen({ model: t.model(model), session: { resume: id } });
+    llm.enqueue((request) => {
+      const bad = idsOf(request.body as never).find((sent) => !rule.test(sent));
+      return bad === undefined
+        ? reply.text(`Answered on ${model}.`)
+        : reply.httpError(400, refusal.replace("%s", bad));
+    });
+    const events = await drain(agent.run("and what else?"));
+    assert.deepEqual(ofType(events, "final").map((e) => [e.reason, e.text]), [
+      ["final", `Answered on ${model}.`],
+    ]);
+  }
+  assert.deepEqual(t.agent.store.toolCalls(id).map((c) => c.callId), ["functions.file_read:0"]);
+});

@@ -17,6 +17,7 @@ const providerEntry = z.object({
   base_url: z.string().url().optional(),
   api_key_env: z.string().min(1).optional(),
   api: z.enum(["openai", "anthropic"]).optional(),
+  tool_call_ids: z.enum(["mistral"]).optional(),
 });
 
 const modelEntry = z.object({

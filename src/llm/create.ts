@@ -54,7 +54,7 @@ export function createModel(modelString: string, options: CreateModelOptions): L
     : createOpenAIModel({
       ...common,
       apiKey: resolved.apiKey,
-      quirks: { maxTokensField: spec.maxTokensField },
+      quirks: { maxTokensField: spec.maxTokensField, toolIds: spec.toolCallIds ?? "openai" },
     });
   return {
     info,

@@ -56,6 +56,9 @@ const RETRYABLE_TYPES = new Set([
   "server_error",
 ]);
 
+/** Mistral's API (and servers running its chat template) refusing another API's tool call ids. */
+const MISTRAL_IDS = /tool call id .{0,200}must be a-z, A-Z, 0-9, with a length of 9/i;
+
 /**
  * Judges a fault for model `modelId` whose key lives in `keyEnv` and which is served at
  * `endpoint` (both for the advice).
@@ -105,6 +108,18 @@ export function judgeFault(
       retryable,
       retryAfterMs,
       error: make("PROVIDER", `the provider reported an error${said}`),
+    };
+  }
+  if (MISTRAL_IDS.test(fault.message)) {
+    // Refused for the request's shape (some servers say so with a 500): a retry would be too.
+    const provider = modelId.split(":")[0];
+    return {
+      retryable: false,
+      error: make(
+        "PROVIDER",
+        `the server wants Mistral's tool call ids (${status})${said}; set ` +
+          `[providers.${provider}] tool_call_ids = "mistral" in .loom.toml or ~/.loom/config.toml`,
+      ),
     };
   }
   if (status >= 500 || status === 408 || status === 409) {

@@ -221,3 +221,18 @@ Deno.test("a request longer than the context window is told apart from other ref
   assert.equal(other.error.details?.overflow, undefined);
   assert.match(other.error.message, /refused the request \(400\)/);
 });
+
+Deno.test("a server that wants Mistral's tool call ids is not retried and says which setting fixes it", () => {
+  for (const status of [400, 500]) {
+    const verdict = judgeFault(
+      {
+        kind: "http",
+        status,
+        message: "Tool call id was call_49c89af0 but must be a-z, A-Z, 0-9, with a length of 9.",
+      },
+      "lab:devstral",
+    );
+    assert.equal(verdict.retryable, false);
+    assert.match(verdict.error.message, /\[providers\.lab\] tool_call_ids = "mistral"/);
+  }
+});

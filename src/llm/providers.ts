@@ -21,6 +21,8 @@ export interface ProviderSpec {
   images?: boolean;
   /** A server the person runs on their own machine (advice when it does not answer). */
   local?: boolean;
+  /** Tool call ids must be nine letters or digits (Mistral's API and chat template). */
+  toolCallIds?: "mistral";
 }
 
 /** `[providers.NAME]` as the config holds it. */
@@ -28,6 +30,8 @@ export interface ProviderSettings {
   base_url?: string;
   api_key_env?: string;
   api?: ProviderApi;
+  /** `"mistral"`: the server wants Mistral's tool call ids (a local server running Devstral). */
+  tool_call_ids?: "mistral";
 }
 
 /** The built-in providers. */
@@ -84,6 +88,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({
     api: "openai",
     baseURL: "https://api.mistral.ai/v1",
     apiKeyEnv: "MISTRAL_API_KEY",
+    toolCallIds: "mistral",
   },
   openrouter: {
     name: "openrouter",
@@ -127,6 +132,7 @@ export function resolveProvider(
     ...(builtIn ?? { name, api: own?.api ?? "openai", baseURL: own!.base_url! }),
     ...(own?.api ? { api: own.api } : {}),
     ...(own?.api_key_env ? { apiKeyEnv: own.api_key_env } : {}),
+    ...(own?.tool_call_ids ? { toolCallIds: own.tool_call_ids } : {}),
   };
   const fromEnv = spec.baseURLEnv ? env[spec.baseURLEnv]?.trim() : undefined;
   const baseURL = fromEnv || own?.base_url || spec.baseURL;

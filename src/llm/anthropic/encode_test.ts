@@ -58,6 +58,13 @@ const CASES: [string, ModelRequest][] = [
     ],
     tools: TOOLS,
   }],
+  ["tool call ids Anthropic would refuse (from another provider) and their results", {
+    messages: [
+      { role: "user", content: "read a" },
+      use("functions.file_read:0"),
+      result("functions.file_read:0"),
+    ],
+  }],
   ["no user turn before the last message", {
     messages: [{ role: "assistant", content: "a" }, { role: "assistant", content: "b" }],
   }],

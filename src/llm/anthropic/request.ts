@@ -1,6 +1,7 @@
 // Loom messages → an Anthropic Messages request, with prompt-cache breakpoints. Pure.
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Message, ModelInfo, ModelRequest } from "../../core/mod.ts";
+import { wireToolId } from "../tool_ids.ts";
 
 type Block = Anthropic.ContentBlockParam;
 /** A message that goes into `messages` (system ones go into `system`). */
@@ -77,12 +78,17 @@ function toBlocks(message: SentMessage): Block[] {
         });
         break;
       case "tool_use":
-        blocks.push({ type: "tool_use", id: part.id, name: part.name, input: part.input ?? {} });
+        blocks.push({
+          type: "tool_use",
+          id: wireToolId(part.id, "anthropic"),
+          name: part.name,
+          input: part.input ?? {},
+        });
         break;
       case "tool_result":
         blocks.push({
           type: "tool_result",
-          tool_use_id: part.toolUseId,
+          tool_use_id: wireToolId(part.toolUseId, "anthropic"),
           content: part.content,
           ...(part.isError ? { is_error: true } : {}),
         });
@@ -111,14 +117,14 @@ export function blockTexts(message: SentMessage): string[] {
         break;
       case "tool_result":
         blocks.push(
-          `{"type":"tool_result","tool_use_id":${JSON.stringify(part.toolUseId)},"content":${
-            JSON.stringify(part.content)
-          }${part.isError ? ',"is_error":true' : ""}}`,
+          `{"type":"tool_result","tool_use_id":${
+            JSON.stringify(wireToolId(part.toolUseId, "anthropic"))
+          },"content":${JSON.stringify(part.content)}${part.isError ? ',"is_error":true' : ""}}`,
         );
         break;
       case "tool_use":
         blocks.push(
-          `{"type":"tool_use","id":${JSON.stringify(part.id)},"name":${
+          `{"type":"tool_use","id":${JSON.stringify(wireToolId(part.id, "anthropic"))},"name":${
             JSON.stringify(part.name)
           },"input":${JSON.stringify(part.input ?? {})}}`,
         );

@@ -66,3 +66,19 @@ Deno.test("a failed tool result is sent with is_error", () => {
     is_error: true,
   }]);
 });
+
+Deno.test("a call id Anthropic would refuse is sent under one stand-in in the call and its result", () => {
+  const id = "functions.file_read:0";
+  const [call, answer] = toAnthropicMessages([
+    { role: "user", content: "read" },
+    { role: "assistant", content: [{ type: "tool_use", id, name: "file_read", input: {} }] },
+    { role: "tool", content: [{ type: "tool_result", toolUseId: id, content: "A" }] },
+  ]).slice(1);
+  const sent = (call.content as { id: string }[])[0].id;
+  assert.match(sent, /^[A-Za-z0-9_-]+$/);
+  assert.equal((answer.content as { tool_use_id: string }[])[0].tool_use_id, sent);
+  const kept = toAnthropicMessages([
+    { role: "assistant", content: [{ type: "tool_use", id: "call_0_2", name: "x", input: {} }] },
+  ]);
+  assert.equal((kept[0].content as { id: string }[])[0].id, "call_0_2");
+});

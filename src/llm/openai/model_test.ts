@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Message, ToolDefinition } from "../../core/mod.ts";
 import { collect, reply, startFakeLlm, textOf } from "../../../tests/_lib/fake_llm.ts";
-import { createModel } from "../mod.ts";
+import { createModel, type ProviderSettings } from "../mod.ts";
 
 const TOOLS: ToolDefinition[] = [
   {
@@ -134,4 +134,51 @@ Deno.test("a keyless local provider (ollama) works without any key variable", as
   );
   assert.equal(llm.requests[0].body.model, "qwen3:8b");
   assert.equal(model.info.prices.input, 0);
+});
+
+Deno.test("Mistral, and a server set to its rules, get nine-letter tool call ids; OpenAI gets ids of 40 at most", async () => {
+  await using llm = await startFakeLlm();
+  const long = `toolu_${"x".repeat(40)}`;
+  const messages: Message[] = [
+    { role: "user", content: "go" },
+    {
+      role: "assistant",
+      content: [
+        { type: "tool_use", id: "toolu_01A09q90qw90lq917835lq9", name: "file_read", input: {} },
+        { type: "tool_use", id: "aB3xK9mP2", name: "file_read", input: {} },
+        { type: "tool_use", id: long, name: "file_read", input: {} },
+      ],
+    },
+    {
+      role: "tool",
+      content: [
+        { type: "tool_result", toolUseId: "toolu_01A09q90qw90lq917835lq9", content: "A" },
+        { type: "tool_result", toolUseId: "aB3xK9mP2", content: "B" },
+        { type: "tool_result", toolUseId: long, content: "C" },
+      ],
+    },
+  ];
+  const sentIds = async (modelString: string, providers: Record<string, ProviderSettings>) => {
+    llm.enqueue(reply.text("ok"));
+    const env = { MISTRAL_API_KEY: "m", OPENAI_API_KEY: "o" };
+    await collect(createModel(modelString, { env, config: { providers } }), { messages });
+    const body = llm.requests.at(-1)!.body as {
+      messages: { tool_calls?: { id: string }[]; tool_call_id?: string }[];
+    };
+    const calls = body.messages[1].tool_calls!.map((c) => c.id);
+    assert.deepEqual(body.messages.slice(2).map((m) => m.tool_call_id), calls, "results match");
+    return calls;
+  };
+  const mistral = await sentIds("mistral:devstral-medium-latest", {
+    mistral: { base_url: llm.openaiURL },
+  });
+  for (const id of mistral) assert.match(id, /^[A-Za-z0-9]{9}$/);
+  assert.equal(mistral[1], "aB3xK9mP2", "an id Mistral accepts is kept");
+  const local = await sentIds("lab:devstral", {
+    lab: { base_url: llm.openaiURL, tool_call_ids: "mistral" },
+  });
+  assert.deepEqual(local, mistral);
+  const openai = await sentIds("openai:gpt-5", { openai: { base_url: llm.openaiURL } });
+  assert.deepEqual(openai.slice(0, 2), ["toolu_01A09q90qw90lq917835lq9", "aB3xK9mP2"]);
+  assert.ok(openai[2].length <= 40);
 });

@@ -1,12 +1,15 @@
 // Loom messages → an OpenAI Chat Completions request. Pure.
 import type OpenAI from "openai";
 import type { Message, ModelInfo, ModelRequest } from "../../core/mod.ts";
+import { type ToolIdRule, wireToolId } from "../tool_ids.ts";
 
 type Param = OpenAI.ChatCompletionMessageParam;
 
 /** Request quirks of one OpenAI-compatible server. */
 export interface OpenAIQuirks {
   maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /** The server's rules for tool call ids (Mistral's are stricter than OpenAI's). */
+  toolIds?: Extract<ToolIdRule, "openai" | "mistral">;
 }
 
 /** Builds the streaming request; usage is asked for in the last chunk. */
@@ -24,15 +27,18 @@ export function toOpenAIRequest(
     model: info.model,
     stream: true,
     stream_options: { include_usage: true },
-    messages: toOpenAIMessages(request.messages),
+    messages: toOpenAIMessages(request.messages, quirks.toolIds),
     [quirks.maxTokensField ?? "max_tokens"]: maxTokens,
     ...(tools.length > 0 ? { tools } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
   };
 }
 
-/** Converts messages; one `tool` message per tool result, as the API wants. */
-export function toOpenAIMessages(messages: Message[]): Param[] {
+/**
+ * Converts messages; one `tool` message per tool result, as the API wants, and tool call ids
+ * under the server's rules.
+ */
+export function toOpenAIMessages(messages: Message[], ids: ToolIdRule = "openai"): Param[] {
   const out: Param[] = [];
   for (const message of messages) {
     switch (message.role) {
@@ -61,7 +67,7 @@ export function toOpenAIMessages(messages: Message[]): Param[] {
         const calls = message.content.flatMap((p) =>
           p.type === "tool_use"
             ? [{
-              id: p.id,
+              id: wireToolId(p.id, ids),
               type: "function" as const,
               function: { name: p.name, arguments: JSON.stringify(p.input) },
             }]
@@ -76,7 +82,11 @@ export function toOpenAIMessages(messages: Message[]): Param[] {
       }
       case "tool":
         for (const result of message.content) {
-          out.push({ role: "tool", tool_call_id: result.toolUseId, content: result.content });
+          out.push({
+            role: "tool",
+            tool_call_id: wireToolId(result.toolUseId, ids),
+            content: result.content,
+          });
         }
         break;
     }
