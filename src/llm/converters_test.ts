@@ -35,6 +35,8 @@ const TABLE: [string, "anthropic" | "openai"][] = [
   ["gemini_tool_call", "openai"],
   ["deepseek_cache_hit", "openai"],
   ["groq_x_groq_usage", "openai"],
+  ["ollama_index_zero", "openai"],
+  ["vllm_id_every_delta", "openai"],
 ];
 
 for (const [name, api] of TABLE) {
@@ -77,10 +79,11 @@ Deno.test("tool-call-end carries undefined input when the arguments are not a JS
 });
 
 for (
-  const [name, api] of [["anthropic_thinking_tools", "anthropic"], [
-    "openai_parallel_tools",
-    "openai",
-  ]]
+  const [name, api] of [
+    ["anthropic_thinking_tools", "anthropic"],
+    ["openai_parallel_tools", "openai"],
+    ["ollama_index_zero", "openai"],
+  ]
 ) {
   Deno.test(`replaying ${name} through the real ${api} SDK gives the converter's golden parts`, async () => {
     await using llm = await startFakeLlm();

@@ -17,7 +17,7 @@ export interface OpenAIChunk {
     delta?: {
       content?: string | null;
       tool_calls?: {
-        index?: number;
+        index?: number | null;
         id?: string | null;
         function?: { name?: string | null; arguments?: string | null };
       }[] | null;
@@ -37,17 +37,46 @@ const REASONS: Record<string, FinishReason> = {
   content_filter: "content_filter",
 };
 
-/** A converter for one chat completion stream. */
+/** A tool call being streamed: the id the server gave it, if any. */
+interface OpenCall {
+  id: string;
+  serverId: string | undefined;
+  name: string;
+  args: string;
+}
+
+/**
+ * A converter for one chat completion stream. Deltas of tool calls are matched to calls by the
+ * server's id, then by `index`: Ollama numbers every call of a reply 0 and vLLM repeats the id
+ * in every delta, so a new id at an index already taken opens a new call, and a known id goes
+ * to its call wherever it is.
+ */
 export function createOpenAIConverter(): Converter<OpenAIChunk> {
-  const calls = new Map<number, { id: string; name: string; args: string }>();
+  const calls: OpenCall[] = [];
+  /** The latest call opened at each index, and the call of each server id. */
+  const byIndex = new Map<number, OpenCall>();
+  const byId = new Map<string, OpenCall>();
   let usage: Usage | undefined;
   let finish: string | undefined;
 
   function closeCalls(): StreamPart[] {
-    const parts = [...calls.entries()].sort(([a], [b]) => a - b)
-      .map(([, c]) => endToolCall(c.id, c.name, c.args));
-    calls.clear();
+    const parts = calls.map((c) => endToolCall(c.id, c.name, c.args));
+    calls.length = 0;
+    byIndex.clear();
+    byId.clear();
     return parts;
+  }
+
+  /** The call a delta belongs to, or undefined when it opens one. */
+  function callOf(index: number | undefined, serverId: string | undefined): OpenCall | undefined {
+    if (serverId !== undefined) {
+      const known = byId.get(serverId);
+      if (known) return known;
+    }
+    // Without an index each entry is a call of its own (some compatible servers omit it).
+    if (index === undefined) return undefined;
+    const at = byIndex.get(index);
+    return at && (serverId === undefined || at.serverId === undefined) ? at : undefined;
   }
 
   return {
@@ -67,13 +96,16 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
       if (!choice) return parts;
       const delta = choice.delta;
       if (delta?.content) parts.push({ type: "text-delta", text: delta.content });
-      for (const [position, call] of (delta?.tool_calls ?? []).entries()) {
-        // Some compatible servers omit `index`; then each entry is its own call.
-        const index = call.index ?? calls.size + position;
-        let open = calls.get(index);
+      for (const call of delta?.tool_calls ?? []) {
+        const serverId = call.id || undefined;
+        const index = call.index ?? undefined;
+        let open = callOf(index, serverId);
         if (!open) {
-          open = { id: call.id || `call_${index}`, name: call.function?.name ?? "", args: "" };
-          calls.set(index, open);
+          const id = serverId ?? `call_${calls.length}`;
+          open = { id, serverId, name: call.function?.name ?? "", args: "" };
+          calls.push(open);
+          if (index !== undefined) byIndex.set(index, open);
+          if (serverId !== undefined) byId.set(serverId, open);
           parts.push({ type: "tool-call-start", id: open.id, name: open.name });
         }
         const args = call.function?.arguments;
