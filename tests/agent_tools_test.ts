@@ -270,3 +270,36 @@ Deno.test("read-only git calls of one step run together; a mutating one waits fo
   assert.deepEqual(log.slice(2, 4).sort(), ["end s1 together", "end s2 together"]);
   assert.deepEqual(log.slice(4), ["write c1"]);
 });
+
+Deno.test("half an emoji, cut from a long line or sent by the model, never reaches the provider", async () => {
+  // A line longer than file_read shows, whose cut falls between the two halves of an emoji.
+  const wide = "a" + "\u{1F600}".repeat(1500) + "\n";
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "wide.txt": wide } });
+  // Anthropic's API refuses a body with a lone surrogate (and every later one: history is
+  // resent); Deno's JSON.parse keeps it, so the fake looks for it in every string.
+  const lone = (value: unknown): boolean =>
+    typeof value === "string"
+      ? !value.isWellFormed()
+      : typeof value === "object" && value !== null && Object.values(value).some(lone);
+  const strict = (answer: ReturnType<typeof reply.text>) => (request: { body: unknown }) =>
+    lone(request.body)
+      ? reply.httpError(400, "The request body is not valid JSON: no low surrogate in string")
+      : answer;
+  llm.enqueue(
+    reply.toolCall("file_read", { path: "wide.txt" }, { text: "Reading \ud83d" }),
+    strict(reply.text("A wide line of faces.")),
+    reply.text("Reading a wide file"),
+  );
+  const events = await drain(t.agent.run("what is in wide.txt?"));
+  assert.deepEqual(ofType(events, "final").map((e) => [e.reason, e.text]), [
+    ["final", "A wide line of faces."],
+  ]);
+  // The result was cut where it should be, and kept whole faces only.
+  const result = ofType(events, "tool-end")[0].outcome.text;
+  assert.match(result, /line cut at 2,000 of 3,001 chars/);
+  assert.ok(result.isWellFormed());
+  llm.enqueue(strict(reply.text("Still fine.")));
+  const again = await drain(t.agent.run("and now?"));
+  assert.equal(ofType(again, "final")[0].text, "Still fine.");
+});

@@ -1,5 +1,5 @@
 // Compaction: older turns become one summary by the weak model; their facts go to the graph.
-import { LoomError } from "../core/mod.ts";
+import { cutText, cutTextEnd, LoomError } from "../core/mod.ts";
 import type { LanguageModel, Message, Usage } from "../core/mod.ts";
 import type { DecisionGraph } from "../graph/mod.ts";
 
@@ -95,13 +95,11 @@ export function renderTranscript(
   const text = lines.join("\n");
   const room = Math.max(0, maxChars - head.length);
   return head +
-    (text.length > room
-      ? `[... earliest turns omitted ...]\n${text.slice(text.length - room)}`
-      : text);
+    (text.length > room ? `[... earliest turns omitted ...]\n${cutTextEnd(text, room)}` : text);
 }
 
 function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)} [... shortened]` : text;
+  return text.length > max ? `${cutText(text, max)} [... shortened]` : text;
 }
 
 /**
@@ -216,5 +214,5 @@ export function recordFacts(
 
 function clip(text: string, max: number): string {
   const one = text.replaceAll("\n", " ");
-  return one.length > max ? `${one.slice(0, max - 3)}...` : one;
+  return one.length > max ? `${cutText(one, max - 3)}...` : one;
 }

@@ -1,4 +1,5 @@
 // The context window: a budget per part, and where to cut history when it outgrows its share.
+import { cutText, cutTextEnd } from "../core/mod.ts";
 import type { Message, ModelInfo, ToolDefinition } from "../core/mod.ts";
 import type { LoomConfig } from "../config/schema.ts";
 import { countTokens } from "../llm/mod.ts";
@@ -81,8 +82,8 @@ export function findCut(
 export function truncateToTokens(text: string, tokens: number, maxTokens: number): string {
   if (tokens <= maxTokens) return text;
   const keepChars = Math.max(200, Math.floor(text.length * (maxTokens / tokens) * 0.95));
-  const head = text.slice(0, Math.floor(keepChars * 0.7));
-  const tail = text.slice(text.length - Math.floor(keepChars * 0.3));
+  const head = cutText(text, Math.floor(keepChars * 0.7));
+  const tail = cutTextEnd(text, Math.floor(keepChars * 0.3));
   const dropped = text.length - head.length - tail.length;
   return `${head}\n[... Loom cut ${dropped} characters (about ${
     tokens - maxTokens

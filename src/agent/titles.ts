@@ -1,4 +1,5 @@
 // Session titles, written by the weak model from the first request.
+import { cutText } from "../core/mod.ts";
 import type { LanguageModel, Usage } from "../core/mod.ts";
 
 const MAX_TITLE = 80;
@@ -19,7 +20,7 @@ export async function generateTitle(
         content:
           "Write a title of at most six words for the coding session that starts with the user's request. Answer with the title only.",
       },
-      { role: "user" as const, content: input.slice(0, 4000) },
+      { role: "user" as const, content: cutText(input, 4000) },
     ],
     maxTokens: 32,
   };
@@ -36,9 +37,9 @@ export async function generateTitle(
 export function cleanTitle(text: string): string {
   // Cut before cleaning: the trailing pattern retries from each character of a run of quotes,
   // dots or spaces, and a first line (a model's, or a pasted prompt's) can be any length.
-  const first = text.trim().split("\n")[0].trim().slice(0, MAX_TITLE * 4);
+  const first = cutText(text.trim().split("\n")[0].trim(), MAX_TITLE * 4);
   const line = first.replace(/^["'`#*\s]+|["'`*.\s]+$/g, "");
-  return line.length > MAX_TITLE ? `${line.slice(0, MAX_TITLE - 3)}...` : line;
+  return line.length > MAX_TITLE ? `${cutText(line, MAX_TITLE - 3)}...` : line;
 }
 
 /** The first words of the request, for when no model can name the session. */

@@ -7,7 +7,8 @@ export type {
   ToolResult,
   ToolSpec,
 } from "./tool.ts";
-export { capOutput, truncateLines } from "./truncate.ts";
+export { capOutput, cutText, cutTextEnd, truncateLines } from "./truncate.ts";
+export { wellFormed, wellFormedJson, wellFormedValue } from "./well_formed.ts";
 export type { CappedOutput } from "./truncate.ts";
 export { toPosix } from "./paths.ts";
 export type { Clock, ProcessRunner, RunOptions, RunResult } from "./ports.ts";

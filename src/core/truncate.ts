@@ -27,3 +27,25 @@ export function truncateLines(lines: string[], max: number): { kept: string[]; c
   if (lines.length <= max) return { kept: lines, cut: 0 };
   return { kept: lines.slice(0, max), cut: lines.length - max };
 }
+
+const isHigh = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+
+/**
+ * The first `max` UTF-16 units of `text`, one fewer when the cut would split a surrogate pair: a
+ * lone half of an emoji makes the JSON of a request one that strict parsers refuse.
+ *
+ * @example cutText("ab\u{1F600}", 3) // "ab"
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return text.slice(0, max > 0 && isHigh(text.charCodeAt(max - 1)) ? max - 1 : Math.max(0, max));
+}
+
+/** The last `max` UTF-16 units of `text`, one fewer when the cut would split a surrogate pair. */
+export function cutTextEnd(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return "";
+  const start = text.length - max;
+  return text.slice(isLow(text.charCodeAt(start)) ? start + 1 : start);
+}

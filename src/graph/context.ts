@@ -1,3 +1,4 @@
+import { cutText } from "../core/mod.ts";
 import { NODE_COLUMNS } from "./rows.ts";
 import { NODE_STATUSES } from "./types.ts";
 import { fitContext, lazy } from "./_context_fit.ts";
@@ -181,7 +182,7 @@ function forParent(parent: unknown): string {
 function firstLine(text: string): string {
   if (text === "") return "";
   const line = text.split("\n").find((l) => l.trim().length > 0)?.trim() ?? "";
-  return line.length > 160 ? line.slice(0, 157) + "..." : line;
+  return line.length > 160 ? cutText(line, 157) + "..." : line;
 }
 
 function day(ms: number): string {

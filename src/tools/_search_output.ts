@@ -1,3 +1,4 @@
+import { cutText } from "../core/mod.ts";
 import { byPath, type FileResult, type OutputMode } from "./_search_types.ts";
 
 /** Cap on the text handed to the model. */
@@ -111,7 +112,8 @@ function formatContent(
 function clipLine(text: string): string {
   const t = text.endsWith("\r") ? text.slice(0, -1) : text;
   if (t.length <= MAX_LINE_CHARS) return t;
-  return `${t.slice(0, MAX_LINE_CHARS)}… [${t.length - MAX_LINE_CHARS} more characters]`;
+  const kept = cutText(t, MAX_LINE_CHARS);
+  return `${kept}… [${t.length - kept.length} more characters]`;
 }
 
 function moreNote(count: number, what: string): string {
@@ -122,7 +124,7 @@ function moreNote(count: number, what: string): string {
 export function capText(text: string): string {
   if (text.length <= MAX_OUTPUT_CHARS) return text;
   const cut = text.lastIndexOf("\n", MAX_OUTPUT_CHARS);
-  const kept = text.slice(0, cut === -1 ? MAX_OUTPUT_CHARS : cut);
+  const kept = cut === -1 ? cutText(text, MAX_OUTPUT_CHARS) : text.slice(0, cut);
   const dropped = text.length - kept.length;
   return `${kept}\n[output cut: ${dropped} more characters; narrow the search or lower limit]`;
 }

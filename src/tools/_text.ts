@@ -1,3 +1,5 @@
+import { cutText } from "../core/mod.ts";
+
 const SNIFF_BYTES = 8192;
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
@@ -172,7 +174,7 @@ export function explainMiss(text: string, needle: string): { hint: string; close
     .sort((a, b) => b.score - a.score || a.n - b.n)
     .slice(0, 3);
   const closest = scored
-    .map((c) => `${String(c.n).padStart(6)}\t${c.line.replace(/\r$/, "").slice(0, 200)}`)
+    .map((c) => `${String(c.n).padStart(6)}\t${cutText(c.line.replace(/\r$/, ""), 200)}`)
     .join("\n");
   return { hint, closest };
 }

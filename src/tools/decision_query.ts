@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LoomError } from "../core/mod.ts";
+import { cutText, LoomError } from "../core/mod.ts";
 import type { DecisionGraph, GraphNode } from "../graph/mod.ts";
 import { NODE_STATUSES, NODE_TYPES } from "../graph/types.ts";
 import { defineTool, type ToolContext } from "./define.ts";
@@ -227,5 +227,5 @@ function day(ms: number): string {
 function summary(n: GraphNode): string {
   const line = n.body.split("\n").find((l) => l.trim())?.trim() ?? "";
   if (!line) return "";
-  return `: ${line.length > 120 ? line.slice(0, 117) + "..." : line}`;
+  return `: ${line.length > 120 ? cutText(line, 117) + "..." : line}`;
 }

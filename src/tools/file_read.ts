@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LoomError } from "../core/mod.ts";
+import { cutText, LoomError } from "../core/mod.ts";
 import { defineTool } from "./define.ts";
 import type { ToolContext } from "./define.ts";
 import DESCRIPTION from "./file_read.md" with { type: "text" };
@@ -116,7 +116,7 @@ function renderLines(
     let line = lines[n - 1];
     if (line.endsWith("\r")) line = line.slice(0, -1);
     if (line.length > MAX_LINE_CHARS) {
-      line = `${line.slice(0, MAX_LINE_CHARS)}… [line cut at ${formatCount(MAX_LINE_CHARS)} of ${
+      line = `${cutText(line, MAX_LINE_CHARS)}… [line cut at ${formatCount(MAX_LINE_CHARS)} of ${
         formatCount(line.length)
       } chars]`;
     }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LoomError } from "../core/mod.ts";
+import { cutText, LoomError } from "../core/mod.ts";
 import type { ProgressUpdate, RunResult } from "../core/mod.ts";
 import { defineTool } from "./define.ts";
 import type { ToolContext } from "./define.ts";
@@ -147,13 +147,13 @@ function progressReporter(
     last = now;
     const tail = decoder.decode(chunk.subarray(Math.max(0, chunk.length - 400)));
     const line = tail.split("\n").map((l) => l.trim()).filter((l) => l !== "").at(-1);
-    onProgress({ progress: bytes, message: line?.slice(0, 200) });
+    onProgress({ progress: bytes, message: line === undefined ? undefined : cutText(line, 200) });
   };
 }
 
 function showCommand(command: string): string {
   const one = command.replaceAll("\n", " ").trim();
-  return one.length > SHOWN_COMMAND_CHARS ? `${one.slice(0, SHOWN_COMMAND_CHARS - 3)}...` : one;
+  return one.length > SHOWN_COMMAND_CHARS ? `${cutText(one, SHOWN_COMMAND_CHARS - 3)}...` : one;
 }
 
 function trimEnd(text: string): string {

@@ -1,6 +1,7 @@
 // Anthropic request bodies assembled from bytes kept per message and per tool. A conversation's
 // prefix is stable by design (append-only history, same tools, same system prompt), so each
 // call serialises only what is new and copies the rest from cache.
+import { wellFormedJson } from "../../core/mod.ts";
 import type { Message, ModelInfo, ModelRequest, ToolDefinition } from "../../core/mod.ts";
 import { blockTexts, type SentMessage } from "./request.ts";
 
@@ -240,7 +241,7 @@ export class AnthropicEncoder {
     const key = texts.length === 1 ? texts[0] : JSON.stringify(texts);
     if (key !== this.#system.text) {
       const json = texts.map((text, i) => {
-        const block = `{"type":"text","text":${JSON.stringify(text)}}`;
+        const block = `{"type":"text","text":${wellFormedJson(JSON.stringify(text))}}`;
         return i === texts.length - 1 ? marked(block) : block;
       });
       this.#system = { text: key, bytes: utf8.encode(`,"system":[${json.join(",")}]`) };
@@ -251,11 +252,11 @@ export class AnthropicEncoder {
   #tool(tool: ToolDefinition): { plain: Uint8Array; last: Uint8Array } {
     let json = this.#tools.get(tool);
     if (json === undefined) {
-      const text = JSON.stringify({
+      const text = wellFormedJson(JSON.stringify({
         name: tool.name,
         description: tool.description,
         input_schema: tool.inputSchema,
-      });
+      }));
       json = { plain: utf8.encode(text), last: utf8.encode(marked(text)) };
       this.#tools.set(tool, json);
     }
@@ -268,7 +269,7 @@ export class AnthropicEncoder {
       const blocks = blockTexts(message);
       converted = blocks.length === 0 ? NOTHING : {
         role: message.role === "assistant" ? "assistant" : "user",
-        bytes: utf8.encode(blocks.length === 1 ? blocks[0] : blocks.join(",")),
+        bytes: utf8.encode(wellFormedJson(blocks.length === 1 ? blocks[0] : blocks.join(","))),
       };
       this.#messages.set(message, converted);
     }

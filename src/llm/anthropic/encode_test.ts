@@ -65,6 +65,21 @@ const CASES: [string, ModelRequest][] = [
       result("functions.file_read:0"),
     ],
   }],
+  ["lone surrogates (half an emoji) in every kind of text: each becomes U+FFFD", {
+    messages: [
+      { role: "system", content: "sys \ud83d" },
+      { role: "user", content: "read \ude00 this" },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "Reading \ud83d" },
+          { type: "tool_use", id: "t9", name: "file_read", input: { path: "\ud83d.ts" } },
+        ],
+      },
+      { role: "tool", content: [{ type: "tool_result", toolUseId: "t9", content: "x\ud83d" }] },
+    ],
+    tools: [{ name: "file_read", description: "Read \ud83d", inputSchema: { type: "object" } }],
+  }],
   ["no user turn before the last message", {
     messages: [{ role: "assistant", content: "a" }, { role: "assistant", content: "b" }],
   }],
@@ -76,6 +91,8 @@ for (const [name, request] of CASES) {
     const expected = JSON.stringify(toAnthropicRequest(request, INFO));
     assert.equal(text(encoder.encode(request, INFO)), expected);
     assert.equal(text(encoder.encode(request, INFO)), expected, "and again from its cache");
+    // What strict parsers (Anthropic's API) refuse: the escape of a lone surrogate.
+    assert.doesNotMatch(expected, /(?<!\\)(?:\\\\)*\\ud[89a-f]/);
   });
 }
 

@@ -1,5 +1,6 @@
 // Loom messages → an Anthropic Messages request, with prompt-cache breakpoints. Pure.
 import type Anthropic from "@anthropic-ai/sdk";
+import { wellFormedValue } from "../../core/mod.ts";
 import type { Message, ModelInfo, ModelRequest } from "../../core/mod.ts";
 import { wireToolId } from "../tool_ids.ts";
 
@@ -32,14 +33,15 @@ export function toAnthropicRequest(
 
   const messages = toAnthropicMessages(request.messages);
   markCacheBreakpoints(messages);
-  return {
+  // Lone surrogates become U+FFFD (see wellFormed): the encoder does the same to its JSON.
+  return wellFormedValue({
     model: info.model,
     max_tokens: request.maxTokens ?? Math.min(info.maxOutput, 8192),
     stream: true,
     ...(system.length > 0 ? { system } : {}),
     ...(tools.length > 0 ? { tools } : {}),
     messages,
-  };
+  });
 }
 
 /** Converts the non-system messages, merging neighbours of the same role as the API wants. */

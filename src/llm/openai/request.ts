@@ -1,5 +1,6 @@
 // Loom messages → an OpenAI Chat Completions request. Pure.
 import type OpenAI from "openai";
+import { wellFormed, wellFormedJson, wellFormedValue } from "../../core/mod.ts";
 import type { Message, ModelInfo, ModelRequest } from "../../core/mod.ts";
 import { type ToolIdRule, wireToolId } from "../tool_ids.ts";
 
@@ -18,10 +19,10 @@ export function toOpenAIRequest(
   info: ModelInfo,
   quirks: OpenAIQuirks = {},
 ): OpenAI.ChatCompletionCreateParamsStreaming {
-  const tools: OpenAI.ChatCompletionTool[] = (request.tools ?? []).map((tool) => ({
+  const tools: OpenAI.ChatCompletionTool[] = wellFormedValue((request.tools ?? []).map((tool) => ({
     type: "function",
     function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
-  }));
+  })));
   const maxTokens = request.maxTokens ?? Math.min(info.maxOutput, 8192);
   return {
     model: info.model,
@@ -43,15 +44,15 @@ export function toOpenAIMessages(messages: Message[], ids: ToolIdRule = "openai"
   for (const message of messages) {
     switch (message.role) {
       case "system":
-        out.push({ role: "system", content: message.content });
+        out.push({ role: "system", content: wellFormed(message.content) });
         break;
       case "user":
         out.push({
           role: "user",
           content: typeof message.content === "string"
-            ? message.content
+            ? wellFormed(message.content)
             : message.content.map((part): OpenAI.ChatCompletionContentPart =>
-              part.type === "text" ? { type: "text", text: part.text } : {
+              part.type === "text" ? { type: "text", text: wellFormed(part.text) } : {
                 type: "image_url",
                 image_url: { url: `data:${part.mediaType};base64,${part.data}` },
               }
@@ -60,16 +61,18 @@ export function toOpenAIMessages(messages: Message[], ids: ToolIdRule = "openai"
         break;
       case "assistant": {
         if (typeof message.content === "string") {
-          out.push({ role: "assistant", content: message.content });
+          out.push({ role: "assistant", content: wellFormed(message.content) });
           break;
         }
-        const text = message.content.flatMap((p) => p.type === "text" ? [p.text] : []).join("");
+        const text = wellFormed(
+          message.content.flatMap((p) => p.type === "text" ? [p.text] : []).join(""),
+        );
         const calls = message.content.flatMap((p) =>
           p.type === "tool_use"
             ? [{
               id: wireToolId(p.id, ids),
               type: "function" as const,
-              function: { name: p.name, arguments: JSON.stringify(p.input) },
+              function: { name: p.name, arguments: wellFormedJson(JSON.stringify(p.input ?? {})) },
             }]
             : []
         );
@@ -85,7 +88,7 @@ export function toOpenAIMessages(messages: Message[], ids: ToolIdRule = "openai"
           out.push({
             role: "tool",
             tool_call_id: wireToolId(result.toolUseId, ids),
-            content: result.content,
+            content: wellFormed(result.content),
           });
         }
         break;
