@@ -148,3 +148,36 @@ Deno.test(
     assert.ok(first.length >= 32);
   },
 );
+
+Deno.test(
+  "loom mcp --http answers with JSON that strict parsers take, even about half an emoji a client sent",
+  opts,
+  async () => {
+    await using project = await createTempProject({ "a.txt": "x\n" });
+    await using home = await createTempHome();
+    await using server = await startHttpServer(project.root, home.path);
+    const { client, transport } = await connect(server.url, server.token);
+    // A path with a lone surrogate (the escape `\ud83d` in the request), which the error names.
+    // Read raw, as a Rust client (serde_json) would get it: no escape of a lone surrogate.
+    const response = await fetch(server.url, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${server.token}`,
+        "Content-Type": "application/json",
+        Accept: "application/json, text/event-stream",
+        "Mcp-Session-Id": transport.sessionId!,
+        "Mcp-Protocol-Version": "2025-06-18",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "file_read", arguments: { path: "notes \ud83d.txt" } },
+      }),
+    });
+    const raw = await response.text();
+    assert.match(raw, /notes \ufffd\.txt/);
+    assert.doesNotMatch(raw, /(?<!\\)(?:\\\\)*\\ud[89a-f]/);
+    await client.close();
+  },
+);

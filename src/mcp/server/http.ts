@@ -4,6 +4,7 @@ import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from "./_sdk.ts";
+import { wellFormedValue } from "../../core/well_formed.ts";
 import type { LoomServer } from "./server.ts";
 
 /** Default cap on a request body. */
@@ -132,6 +133,9 @@ export function createMcpHttpApp(options: McpHttpOptions): McpHttpApp {
           log(`loom mcp: session ${id} closed`);
         },
       });
+    // What goes out is well-formed JSON for every client (see wellFormed): the SDK serialises it.
+    const send = transport.send.bind(transport);
+    transport.send = (message, sendOptions) => send(wellFormedValue(message), sendOptions);
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
       loom.close().catch(() => {});

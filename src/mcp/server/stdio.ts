@@ -1,5 +1,6 @@
 // No value import from the SDK: this module answers `initialize` before the SDK has loaded.
 import type { JSONRPCMessage, Transport } from "./_sdk.ts";
+import { wellFormedJson } from "../../core/well_formed.ts";
 import { initializeRequestId, initializeResult } from "./handshake.ts";
 
 /** JSON-RPC's own error codes (the SDK's ErrorCode values). */
@@ -137,7 +138,8 @@ export class LineTransport implements Transport {
       this.#answeredId = undefined;
       return this.#writing;
     }
-    const line = JSON.stringify(message) + "\n";
+    // Well-formed for every client: Rust's serde_json refuses a lone surrogate's escape.
+    const line = wellFormedJson(JSON.stringify(message)) + "\n";
     // Encoded when its turn comes, into one reused buffer: writes are serialised, so the buffer
     // is free again by then. TextEncoder.encode allocates per call and cost ~90 µs on a 120 KB
     // reply where encodeInto takes ~4 µs.

@@ -81,3 +81,19 @@ Deno.test("LineTransport writes back-to-back replies intact and in order while a
   await Promise.all(sends);
   assert.deepEqual(written.map((line) => JSON.parse(line).result.text), texts);
 });
+
+Deno.test("LineTransport writes half an emoji as U+FFFD, which every client's JSON parser takes", async () => {
+  const written: string[] = [];
+  const transport = new LineTransport({
+    ...readsOf(streamOf([])),
+    write: (bytes) => {
+      written.push(new TextDecoder().decode(bytes));
+      return Promise.resolve();
+    },
+  });
+  // As a decision stored from a client that sent `\ud83d`, or a cut long line, would come back.
+  const text = "title \ud83d and \\ud83d as text, \u{1F600} whole";
+  await transport.send({ jsonrpc: "2.0", id: 1, result: { text } });
+  assert.ok(!/(?<!\\)(?:\\\\)*\\ud[89a-f]/.test(written[0]), written[0]);
+  assert.equal(JSON.parse(written[0]).result.text, text.toWellFormed());
+});
