@@ -5,6 +5,7 @@ import { MAX_CONCURRENT_CALLS } from "../src/agent/tool_exec.ts";
 import { defineTool, type Tool } from "../src/tools/define.ts";
 import { drain, journalText, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
+import { anthropicFrames } from "./_lib/fake_llm_wire.ts";
 
 const APP = "export const answer = 42;\n";
 
@@ -302,4 +303,39 @@ Deno.test("half an emoji, cut from a long line or sent by the model, never reach
   llm.enqueue(strict(reply.text("Still fine.")));
   const again = await drain(t.agent.run("and now?"));
   assert.equal(ofType(again, "final")[0].text, "Still fine.");
+});
+
+Deno.test("a call cut off by the output limit tells the model to write in smaller parts", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, {
+    config: { context: { reserved_output_tokens: 4096 } },
+  });
+  // The reply stops at max_tokens inside file_write's arguments: its last piece never comes.
+  const usage = { input: 10, output: 4096, cacheRead: 0, cacheWrite: 0 };
+  const frames = anthropicFrames(
+    {
+      kind: "message",
+      toolCalls: [{ name: "file_write", input: { path: "big.txt", content: "x".repeat(300) } }],
+      stop: "max_tokens",
+    },
+    "claude-sonnet-4-6",
+    usage,
+    1,
+  );
+  const last = frames.findLastIndex((frame) => frame.includes("input_json_delta"));
+  llm.enqueue(
+    reply.raw(frames.toSpliced(last, 1).join("")),
+    reply.text("I will write it in two parts."),
+    reply.text("Writing a big file"),
+  );
+  const events = await drain(t.agent.run("write big.txt"));
+  const [end] = ofType(events, "tool-end");
+  assert.equal(end.outcome.isError, true);
+  assert.match(
+    end.outcome.text,
+    /output limit \(4,096 tokens\) before these arguments were complete/,
+  );
+  assert.match(end.outcome.text, /file_edit to add the rest/);
+  assert.equal(ofType(events, "final")[0].text, "I will write it in two parts.");
+  await assert.rejects(Deno.stat(`${t.project.root}/big.txt`), Deno.errors.NotFound);
 });

@@ -128,6 +128,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       onEnd: options.onToolEnd,
       fit: options.fitResult,
       checkpoint: options.checkpoint,
+      ...(turn.finish === "length" ? { cutOff: { limit: options.maxOutputTokens } } : {}),
     });
     options.history.append({ role: "tool", content: results });
     if (options.signal.aborted) return cancelled(lastText, step - first + 1);

@@ -1,4 +1,5 @@
 // Runs the tool calls of one step: read-only calls side by side, mutating ones one at a time.
+import { cutText } from "../core/mod.ts";
 import type { ToolResultPart, ToolUsePart } from "../core/mod.ts";
 import { runTool } from "../tools/run.ts";
 import type { ToolHost, ToolOutcome } from "../tools/run.ts";
@@ -19,6 +20,11 @@ export interface ExecOptions {
   emit: (event: AgentEvent) => void;
   onStart?: (call: PendingCall) => void;
   onEnd?: (call: PendingCall, outcome: ToolOutcome, durationMs: number) => void;
+  /**
+   * Set when the reply ended at its output limit (`limit` tokens, when known): arguments that do
+   * not parse were cut off there, and the model is told so.
+   */
+  cutOff?: { limit?: number };
   /** Shrinks a result that would not fit the context window. */
   fit?: (call: PendingCall, text: string) => string;
   /**
@@ -140,10 +146,24 @@ async function outcomeOf(call: PendingCall, options: ExecOptions): Promise<ToolO
   if (options.signal.aborted) {
     return { text: `Cannot run "${call.name}": cancelled`, isError: true, code: "CANCELLED" };
   }
+  if (call.badArgs !== undefined && options.cutOff) {
+    // Sending the same call again would be cut at the same place.
+    const limit = options.cutOff.limit;
+    return {
+      text:
+        `Cannot run "${call.name}": the reply reached its output limit${
+          limit ? ` (${limit.toLocaleString("en-US")} tokens)` : ""
+        } before these arguments were complete; make smaller calls: write a long file in ` +
+        "parts (file_write the start, then file_edit to add the rest) and make large changes " +
+        "as several edits ([context] reserved_output_tokens sets the limit)",
+      isError: true,
+      code: "USAGE",
+    };
+  }
   if (call.badArgs !== undefined) {
     return {
       text: `Cannot run "${call.name}": the arguments are not a JSON object (${
-        call.badArgs.slice(0, 200)
+        cutText(call.badArgs, 200)
       }); send the arguments as one JSON object`,
       isError: true,
       code: "USAGE",
