@@ -339,3 +339,34 @@ Deno.test("a call cut off by the output limit tells the model to write in smalle
   assert.equal(ofType(events, "final")[0].text, "I will write it in two parts.");
   await assert.rejects(Deno.stat(`${t.project.root}/big.txt`), Deno.errors.NotFound);
 });
+
+Deno.test("text of white space only never reaches the provider: a blank message is refused, a blank reply left out", async () => {
+  await using llm = await startFakeLlm();
+  await using t = await openTestAgent(llm, { files: { "a.txt": "alpha\n" } });
+  const blank = await drain(t.agent.run(" \n\t"));
+  assert.deepEqual(ofType(blank, "error").map((e) => e.error.code), ["USAGE"]);
+  assert.match(ofType(blank, "error")[0].error.message, /the message is empty/);
+  assert.equal(llm.requests.length, 0);
+  assert.equal(t.agent.sessionId, undefined, "no session for nothing");
+  // As Anthropic's API does: a text block of white space only fails the whole request.
+  type Body = { messages: { content: string | { type: string; text?: string }[] }[] };
+  const strict = (answer: ReturnType<typeof reply.text>) => (request: { body: Body }) =>
+    request.body.messages.some((m) =>
+        typeof m.content === "string"
+          ? !/\S/.test(m.content)
+          : m.content.some((b) => b.type === "text" && !/\S/.test(b.text!))
+      )
+      ? reply.httpError(400, "messages: text content blocks must contain non-whitespace text")
+      : answer;
+  llm.enqueue(
+    reply.toolCall("file_read", { path: "a.txt" }, { text: "\n\n" }),
+    strict(reply.text("\n")),
+    reply.text("Reading a file"),
+    strict(reply.text("It says alpha.")),
+  );
+  assert.equal(ofType(await drain(t.agent.run("read a.txt")), "final")[0].reason, "final");
+  const events = await drain(t.agent.run("and?"));
+  assert.deepEqual(ofType(events, "final").map((e) => [e.reason, e.text]), [
+    ["final", "It says alpha."],
+  ]);
+});

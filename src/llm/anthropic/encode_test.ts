@@ -80,6 +80,21 @@ const CASES: [string, ModelRequest][] = [
     ],
     tools: [{ name: "file_read", description: "Read \ud83d", inputSchema: { type: "object" } }],
   }],
+  ["text blocks of white space only (a reply of newlines before a tool call) are left out", {
+    messages: [
+      { role: "user", content: "read a" },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "\n\n" },
+          { type: "tool_use", id: "t1", name: "file_read", input: {} },
+        ],
+      },
+      result("t1"),
+      { role: "assistant", content: " \n" },
+      { role: "user", content: [{ type: "text", text: "\t" }, { type: "text", text: "go on" }] },
+    ],
+  }],
   ["no user turn before the last message", {
     messages: [{ role: "assistant", content: "a" }, { role: "assistant", content: "b" }],
   }],
@@ -93,6 +108,8 @@ for (const [name, request] of CASES) {
     assert.equal(text(encoder.encode(request, INFO)), expected, "and again from its cache");
     // What strict parsers (Anthropic's API) refuse: the escape of a lone surrogate.
     assert.doesNotMatch(expected, /(?<!\\)(?:\\\\)*\\ud[89a-f]/);
+    // And a text block with nothing but white space, which it also refuses.
+    assert.doesNotMatch(expected, /"type":"text","text":"(\s|\\[ntr])*"/);
   });
 }
 

@@ -5,6 +5,13 @@ import type { Message, ModelInfo, ModelRequest } from "../../core/mod.ts";
 import { wireToolId } from "../tool_ids.ts";
 
 type Block = Anthropic.ContentBlockParam;
+
+/**
+ * The API refuses a text block that is empty or only white space ("text content blocks must
+ * contain non-whitespace text"), and a session holding one would be refused on every later call:
+ * such a block (a model's reply of "\n\n" before a tool call) is left out of what is sent.
+ */
+const blank = (text: string) => !/\S/.test(text);
 /** A message that goes into `messages` (system ones go into `system`). */
 export type SentMessage = Exclude<Message, { role: "system" }>;
 const EPHEMERAL = { type: "ephemeral" } as const;
@@ -61,13 +68,13 @@ export function toAnthropicMessages(messages: Message[]): Anthropic.MessageParam
 
 function toBlocks(message: SentMessage): Block[] {
   if (typeof message.content === "string") {
-    return message.content === "" ? [] : [{ type: "text", text: message.content }];
+    return blank(message.content) ? [] : [{ type: "text", text: message.content }];
   }
   const blocks: Block[] = [];
   for (const part of message.content) {
     switch (part.type) {
       case "text":
-        if (part.text !== "") blocks.push({ type: "text", text: part.text });
+        if (!blank(part.text)) blocks.push({ type: "text", text: part.text });
         break;
       case "image":
         blocks.push({
@@ -107,7 +114,7 @@ function toBlocks(message: SentMessage): Block[] {
  */
 export function blockTexts(message: SentMessage): string[] {
   if (typeof message.content === "string") {
-    return message.content === ""
+    return blank(message.content)
       ? []
       : [`{"type":"text","text":${JSON.stringify(message.content)}}`];
   }
@@ -115,7 +122,7 @@ export function blockTexts(message: SentMessage): string[] {
   for (const part of message.content) {
     switch (part.type) {
       case "text":
-        if (part.text !== "") blocks.push(`{"type":"text","text":${JSON.stringify(part.text)}}`);
+        if (!blank(part.text)) blocks.push(`{"type":"text","text":${JSON.stringify(part.text)}}`);
         break;
       case "tool_result":
         blocks.push(
