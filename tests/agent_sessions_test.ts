@@ -400,3 +400,45 @@ Deno.test("a session goes on under another provider whose rules refuse the tool 
   }
   assert.deepEqual(t.agent.store.toolCalls(id).map((c) => c.callId), ["functions.file_read:0"]);
 });
+
+Deno.test("Gemini 3's thought signature goes back with its tool call, after a resume too, and only to Gemini", async () => {
+  await using llm = await startFakeLlm();
+  const google = { base_url: llm.openaiURL, api_key_env: "OPENAI_API_KEY" };
+  await using t = await openTestAgent(llm, {
+    files: { "README.md": "hello\n" },
+    model: "google:gemini-3-pro-preview",
+    config: { providers: { google } },
+  });
+  const signature = "CiQBjz1rX2Fz0n8sigA";
+  type Body = { messages: { tool_calls?: { extra_content?: unknown }[] }[] };
+  const sentFields = (body: Body) =>
+    body.messages.flatMap((m) => (m.tool_calls ?? []).map((c) => c.extra_content));
+  // As Gemini 3 does: a call of this turn without its signature fails the request.
+  const gemini = (answer: ReturnType<typeof reply.text>) => (request: { body: Body }) =>
+    sentFields(request.body).every((f) => JSON.stringify(f)?.includes(signature))
+      ? answer
+      : reply.httpError(400, "Function call is missing a thought_signature in functionCall parts.");
+  // As OpenAI does: a field it does not know fails the request.
+  const openai = (answer: ReturnType<typeof reply.text>) => (request: { body: Body }) =>
+    sentFields(request.body).some((f) => f !== undefined)
+      ? reply.httpError(400, "Unrecognized request argument supplied: extra_content")
+      : answer;
+  const body = await Deno.readTextFile(
+    new URL("../fixtures/llm/gemini3_thought_signature.sse", import.meta.url),
+  );
+  llm.enqueue(reply.raw(body), gemini(reply.text("It says hello.")), reply.text("Reading"));
+  const first = await drain(t.agent.run("what does the README say?"));
+  assert.deepEqual(ofType(first, "final").map((e) => [e.reason, e.text]), [
+    ["final", "It says hello."],
+  ]);
+  const id = t.agent.sessionId!;
+  const resumed = await t.reopen({
+    model: t.model("google:gemini-3-pro-preview"),
+    session: { resume: id },
+  });
+  llm.enqueue(gemini(reply.text("Still hello.")));
+  assert.equal(ofType(await drain(resumed.run("sure?")), "final")[0].text, "Still hello.");
+  const moved = await t.reopen({ model: t.model("openai:gpt-5"), session: { resume: id } });
+  llm.enqueue(openai(reply.text("Hello, says OpenAI.")));
+  assert.equal(ofType(await drain(moved.run("and you?")), "final")[0].text, "Hello, says OpenAI.");
+});

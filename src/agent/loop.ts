@@ -111,7 +111,13 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     const content: (TextPart | ToolUsePart)[] = [];
     if (turn.text !== "") content.push({ type: "text", text: turn.text });
     for (const call of turn.calls) {
-      content.push({ type: "tool_use", id: call.id, name: call.name, input: call.input });
+      content.push({
+        type: "tool_use",
+        id: call.id,
+        name: call.name,
+        input: call.input,
+        ...(call.providerFields ? { providerFields: call.providerFields } : {}),
+      });
     }
     if (content.length > 0) options.history.append({ role: "assistant", content });
     if (turn.text !== "") lastText = turn.text;
@@ -268,6 +274,7 @@ async function streamTurn(options: LoopOptions, messages: Message[], step: numbe
             id: uniqueId(part.id, used),
             name: part.name,
             input: part.input ?? {},
+            ...(part.providerFields ? { providerFields: part.providerFields } : {}),
             ...(part.input === undefined ? { badArgs: part.argsText } : {}),
           });
           break;

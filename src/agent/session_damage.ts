@@ -12,6 +12,7 @@ const toolUse = z.object({
   id: z.string(),
   name: z.string(),
   input: z.record(z.string(), z.unknown()),
+  providerFields: z.record(z.string(), z.unknown()).optional(),
 });
 const toolResult = z.object({
   type: z.literal("tool_result"),

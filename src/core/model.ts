@@ -20,6 +20,11 @@ export interface ToolUsePart {
   id: string;
   name: string;
   input: Record<string, unknown>;
+  /**
+   * Fields the provider attached to the call that must go back with it, as they came (Gemini's
+   * thought signature, in `extra_content`); opaque outside the provider's adapter.
+   */
+  providerFields?: Record<string, unknown>;
 }
 
 /** The answer to one tool call, matched by `toolUseId`. */
@@ -76,6 +81,8 @@ export type StreamPart =
     /** The parsed arguments, or undefined when `argsText` is not a JSON object. */
     input: Record<string, unknown> | undefined;
     argsText: string;
+    /** See ToolUsePart.providerFields. */
+    providerFields?: Record<string, unknown>;
   }
   | { type: "usage"; usage: Usage }
   | { type: "finish"; reason: FinishReason; raw?: string }

@@ -37,6 +37,7 @@ const TABLE: [string, "anthropic" | "openai"][] = [
   ["groq_x_groq_usage", "openai"],
   ["ollama_index_zero", "openai"],
   ["vllm_id_every_delta", "openai"],
+  ["gemini3_thought_signature", "openai"],
 ];
 
 for (const [name, api] of TABLE) {

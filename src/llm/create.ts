@@ -54,7 +54,11 @@ export function createModel(modelString: string, options: CreateModelOptions): L
     : createOpenAIModel({
       ...common,
       apiKey: resolved.apiKey,
-      quirks: { maxTokensField: spec.maxTokensField, toolIds: spec.toolCallIds ?? "openai" },
+      quirks: {
+        maxTokensField: spec.maxTokensField,
+        toolIds: spec.toolCallIds ?? "openai",
+        echoCallFields: spec.echoCallFields,
+      },
     });
   return {
     info,

@@ -21,6 +21,8 @@ export interface ProviderSpec {
   images?: boolean;
   /** A server the person runs on their own machine (advice when it does not answer). */
   local?: boolean;
+  /** Tool calls carry fields to send back with them (Gemini 3's thought signatures). */
+  echoCallFields?: boolean;
   /** Tool call ids must be nine letters or digits (Mistral's API and chat template). */
   toolCallIds?: "mistral";
 }
@@ -60,6 +62,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({
     api: "openai",
     baseURL: "https://generativelanguage.googleapis.com/v1beta/openai/",
     apiKeyEnv: "GEMINI_API_KEY",
+    echoCallFields: true,
     promptCaching: true,
     images: true,
   },

@@ -20,6 +20,8 @@ export interface OpenAIChunk {
         index?: number | null;
         id?: string | null;
         function?: { name?: string | null; arguments?: string | null };
+        /** Gemini's thought signature (`{ google: { thought_signature } }`), to send back. */
+        extra_content?: unknown;
       }[] | null;
     };
     finish_reason?: string | null;
@@ -43,6 +45,8 @@ interface OpenCall {
   serverId: string | undefined;
   name: string;
   args: string;
+  /** Fields to send back with the call (see ToolUsePart.providerFields). */
+  fields?: Record<string, unknown>;
 }
 
 /**
@@ -60,7 +64,10 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
   let finish: string | undefined;
 
   function closeCalls(): StreamPart[] {
-    const parts = calls.map((c) => endToolCall(c.id, c.name, c.args));
+    const parts = calls.map((c) => {
+      const part = endToolCall(c.id, c.name, c.args);
+      return c.fields ? { ...part, providerFields: c.fields } : part;
+    });
     calls.length = 0;
     byIndex.clear();
     byId.clear();
@@ -108,6 +115,7 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
           if (serverId !== undefined) byId.set(serverId, open);
           parts.push({ type: "tool-call-start", id: open.id, name: open.name });
         }
+        if (call.extra_content != null) open.fields = { extra_content: call.extra_content };
         const args = call.function?.arguments;
         if (args) {
           open.args += args;

@@ -9,6 +9,8 @@ type Param = OpenAI.ChatCompletionMessageParam;
 /** Request quirks of one OpenAI-compatible server. */
 export interface OpenAIQuirks {
   maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /** Send back the fields the server attached to its tool calls (Gemini's thought signatures). */
+  echoCallFields?: boolean;
   /** The server's rules for tool call ids (Mistral's are stricter than OpenAI's). */
   toolIds?: Extract<ToolIdRule, "openai" | "mistral">;
 }
@@ -28,7 +30,7 @@ export function toOpenAIRequest(
     model: info.model,
     stream: true,
     stream_options: { include_usage: true },
-    messages: toOpenAIMessages(request.messages, quirks.toolIds),
+    messages: toOpenAIMessages(request.messages, quirks.toolIds, quirks.echoCallFields),
     [quirks.maxTokensField ?? "max_tokens"]: maxTokens,
     ...(tools.length > 0 ? { tools } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
@@ -39,7 +41,11 @@ export function toOpenAIRequest(
  * Converts messages; one `tool` message per tool result, as the API wants, and tool call ids
  * under the server's rules.
  */
-export function toOpenAIMessages(messages: Message[], ids: ToolIdRule = "openai"): Param[] {
+export function toOpenAIMessages(
+  messages: Message[],
+  ids: ToolIdRule = "openai",
+  echoCallFields = false,
+): Param[] {
   const out: Param[] = [];
   for (const message of messages) {
     switch (message.role) {
@@ -73,6 +79,8 @@ export function toOpenAIMessages(messages: Message[], ids: ToolIdRule = "openai"
               id: wireToolId(p.id, ids),
               type: "function" as const,
               function: { name: p.name, arguments: wellFormedJson(JSON.stringify(p.input ?? {})) },
+              // Only to the server family that made them: another would refuse unknown fields.
+              ...(echoCallFields && p.providerFields ? p.providerFields : {}),
             }]
             : []
         );
