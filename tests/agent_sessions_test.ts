@@ -442,3 +442,47 @@ Deno.test("Gemini 3's thought signature goes back with its tool call, after a re
   llm.enqueue(openai(reply.text("Hello, says OpenAI.")));
   assert.equal(ofType(await drain(moved.run("and you?")), "final")[0].text, "Hello, says OpenAI.");
 });
+
+Deno.test("DeepSeek's reasoning goes back with its assistant messages while tools are called, and only to DeepSeek", async () => {
+  await using llm = await startFakeLlm();
+  const deepseek = { base_url: llm.openaiURL, api_key_env: "OPENAI_API_KEY" };
+  await using t = await openTestAgent(llm, {
+    files: { "README.md": "hello\n" },
+    model: "deepseek:deepseek-reasoner",
+    config: { providers: { deepseek } },
+  });
+  type Body = { messages: { role: string; tool_calls?: unknown[]; reasoning_content?: string }[] };
+  // As DeepSeek's thinking mode does: every assistant message needs the field, and a call's
+  // message its reasoning.
+  const strict = (answer: ReturnType<typeof reply.text>) => (request: { body: Body }) => {
+    const bad = request.body.messages.findIndex((m) =>
+      m.role === "assistant" &&
+      (typeof m.reasoning_content !== "string" ||
+        (m.tool_calls !== undefined && !m.reasoning_content.includes("read it first")))
+    );
+    return bad === -1 ? answer : reply.httpError(
+      400,
+      `Missing \`reasoning_content\` field in the assistant message at message index ${bad}`,
+    );
+  };
+  const body = await Deno.readTextFile(
+    new URL("../fixtures/llm/deepseek_reasoner_tools.sse", import.meta.url),
+  );
+  llm.enqueue(reply.raw(body), strict(reply.text("It says hello.")), reply.text("Reading"));
+  const first = await drain(t.agent.run("what does the README say?"));
+  assert.deepEqual(ofType(first, "final").map((e) => [e.reason, e.text]), [
+    ["final", "It says hello."],
+  ]);
+  const id = t.agent.sessionId!;
+  const resumed = await t.reopen({
+    model: t.model("deepseek:deepseek-reasoner"),
+    session: { resume: id },
+  });
+  llm.enqueue(strict(reply.text("Still hello.")));
+  assert.equal(ofType(await drain(resumed.run("sure?")), "final")[0].text, "Still hello.");
+  const moved = await t.reopen({ model: t.model("openai:gpt-5"), session: { resume: id } });
+  llm.enqueue(reply.text("Hello, says OpenAI."));
+  await drain(moved.run("and you?"));
+  const sent = llm.requests.at(-1)!.body as Body;
+  assert.ok(sent.messages.every((m) => m.reasoning_content === undefined));
+});

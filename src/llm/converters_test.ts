@@ -38,6 +38,7 @@ const TABLE: [string, "anthropic" | "openai"][] = [
   ["ollama_index_zero", "openai"],
   ["vllm_id_every_delta", "openai"],
   ["gemini3_thought_signature", "openai"],
+  ["deepseek_reasoner_tools", "openai"],
 ];
 
 for (const [name, api] of TABLE) {

@@ -58,6 +58,7 @@ export function createModel(modelString: string, options: CreateModelOptions): L
         maxTokensField: spec.maxTokensField,
         toolIds: spec.toolCallIds ?? "openai",
         echoCallFields: spec.echoCallFields,
+        echoReasoning: spec.echoReasoning,
       },
     });
   return {

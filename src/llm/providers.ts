@@ -23,6 +23,8 @@ export interface ProviderSpec {
   local?: boolean;
   /** Tool calls carry fields to send back with them (Gemini 3's thought signatures). */
   echoCallFields?: boolean;
+  /** Assistant messages go back with their reasoning (DeepSeek's thinking mode with tools). */
+  echoReasoning?: boolean;
   /** Tool call ids must be nine letters or digits (Mistral's API and chat template). */
   toolCallIds?: "mistral";
 }
@@ -84,6 +86,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({
     api: "openai",
     baseURL: "https://api.deepseek.com/v1",
     apiKeyEnv: "DEEPSEEK_API_KEY",
+    echoReasoning: true,
     promptCaching: true,
   },
   mistral: {

@@ -16,6 +16,8 @@ export interface OpenAIChunk {
   choices?: {
     delta?: {
       content?: string | null;
+      /** DeepSeek's (and vLLM's) reasoning text. */
+      reasoning_content?: string | null;
       tool_calls?: {
         index?: number | null;
         id?: string | null;
@@ -62,8 +64,13 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
   const byId = new Map<string, OpenCall>();
   let usage: Usage | undefined;
   let finish: string | undefined;
+  /** The reply's reasoning, kept with its first call for servers that want it back. */
+  let reasoning = "";
 
   function closeCalls(): StreamPart[] {
+    if (reasoning !== "" && calls.length > 0) {
+      calls[0].fields = { ...calls[0].fields, reasoning_content: reasoning };
+    }
     const parts = calls.map((c) => {
       const part = endToolCall(c.id, c.name, c.args);
       return c.fields ? { ...part, providerFields: c.fields } : part;
@@ -103,6 +110,7 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
       if (!choice) return parts;
       const delta = choice.delta;
       if (delta?.content) parts.push({ type: "text-delta", text: delta.content });
+      if (delta?.reasoning_content) reasoning += delta.reasoning_content;
       for (const call of delta?.tool_calls ?? []) {
         const serverId = call.id || undefined;
         const index = call.index ?? undefined;

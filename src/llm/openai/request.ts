@@ -11,6 +11,11 @@ export interface OpenAIQuirks {
   maxTokensField?: "max_tokens" | "max_completion_tokens";
   /** Send back the fields the server attached to its tool calls (Gemini's thought signatures). */
   echoCallFields?: boolean;
+  /**
+   * Send back each assistant message's `reasoning_content` (DeepSeek's thinking mode refuses a
+   * request whose assistant messages lack it while tools are being called).
+   */
+  echoReasoning?: boolean;
   /** The server's rules for tool call ids (Mistral's are stricter than OpenAI's). */
   toolIds?: Extract<ToolIdRule, "openai" | "mistral">;
 }
@@ -30,7 +35,7 @@ export function toOpenAIRequest(
     model: info.model,
     stream: true,
     stream_options: { include_usage: true },
-    messages: toOpenAIMessages(request.messages, quirks.toolIds, quirks.echoCallFields),
+    messages: toOpenAIMessages(request.messages, quirks),
     [quirks.maxTokensField ?? "max_tokens"]: maxTokens,
     ...(tools.length > 0 ? { tools } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
@@ -41,11 +46,19 @@ export function toOpenAIRequest(
  * Converts messages; one `tool` message per tool result, as the API wants, and tool call ids
  * under the server's rules.
  */
-export function toOpenAIMessages(
-  messages: Message[],
-  ids: ToolIdRule = "openai",
-  echoCallFields = false,
-): Param[] {
+export function toOpenAIMessages(messages: Message[], quirks: OpenAIQuirks = {}): Param[] {
+  const ids: ToolIdRule = quirks.toolIds ?? "openai";
+  // Only to the server family that sent them: another would refuse fields it does not know.
+  const reasoningOf = (content: Message["content"]) => {
+    if (!quirks.echoReasoning) return {};
+    const found = typeof content === "string"
+      ? undefined
+      : content.find((p) =>
+        p.type === "tool_use" && typeof p.providerFields?.reasoning_content === "string"
+      );
+    const text = found?.type === "tool_use" ? found.providerFields!.reasoning_content : "";
+    return { reasoning_content: wellFormed(text as string) };
+  };
   const out: Param[] = [];
   for (const message of messages) {
     switch (message.role) {
@@ -67,7 +80,11 @@ export function toOpenAIMessages(
         break;
       case "assistant": {
         if (typeof message.content === "string") {
-          out.push({ role: "assistant", content: wellFormed(message.content) });
+          out.push({
+            role: "assistant",
+            content: wellFormed(message.content),
+            ...reasoningOf(message.content),
+          });
           break;
         }
         const text = wellFormed(
@@ -79,8 +96,9 @@ export function toOpenAIMessages(
               id: wireToolId(p.id, ids),
               type: "function" as const,
               function: { name: p.name, arguments: wellFormedJson(JSON.stringify(p.input ?? {})) },
-              // Only to the server family that made them: another would refuse unknown fields.
-              ...(echoCallFields && p.providerFields ? p.providerFields : {}),
+              ...(quirks.echoCallFields && p.providerFields?.extra_content !== undefined
+                ? { extra_content: p.providerFields.extra_content }
+                : {}),
             }]
             : []
         );
@@ -88,6 +106,7 @@ export function toOpenAIMessages(
           role: "assistant",
           content: text === "" && calls.length > 0 ? null : text,
           ...(calls.length > 0 ? { tool_calls: calls } : {}),
+          ...reasoningOf(message.content),
         });
         break;
       }
