@@ -5,7 +5,7 @@ import { createModel, lookupModel } from "../src/llm/mod.ts";
 import { defineTool, type Tool } from "../src/tools/define.ts";
 import { costOf } from "../src/llm/mod.ts";
 import { drain, journalText, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
-import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
+import { reply, startFakeLlm, unlessRefused } from "./_lib/fake_llm.ts";
 import { anthropicFrames } from "./_lib/fake_llm_wire.ts";
 import { holdSession } from "./_lib/session_holder.ts";
 import { leaseDir, releaseSession } from "../src/agent/session_lease.ts";
@@ -387,12 +387,10 @@ Deno.test("a session goes on under another provider whose rules refuse the tool 
   ];
   for (const [model, idsOf, rule, refusal] of checks) {
     const agent = await t.reopen({ model: t.model(model), session: { resume: id } });
-    llm.enqueue((request) => {
-      const bad = idsOf(request.body as never).find((sent) => !rule.test(sent));
-      return bad === undefined
-        ? reply.text(`Answered on ${model}.`)
-        : reply.httpError(400, refusal.replace("%s", bad));
-    });
+    llm.enqueue(unlessRefused((body) => {
+      const bad = idsOf(body as never).find((sent) => !rule.test(sent));
+      return bad === undefined ? undefined : refusal.replace("%s", bad);
+    }, reply.text(`Answered on ${model}.`)));
     const events = await drain(agent.run("and what else?"));
     assert.deepEqual(ofType(events, "final").map((e) => [e.reason, e.text]), [
       ["final", `Answered on ${model}.`],
@@ -401,88 +399,87 @@ Deno.test("a session goes on under another provider whose rules refuse the tool 
   assert.deepEqual(t.agent.store.toolCalls(id).map((c) => c.callId), ["functions.file_read:0"]);
 });
 
-Deno.test("Gemini 3's thought signature goes back with its tool call, after a resume too, and only to Gemini", async () => {
-  await using llm = await startFakeLlm();
-  const google = { base_url: llm.openaiURL, api_key_env: "OPENAI_API_KEY" };
-  await using t = await openTestAgent(llm, {
-    files: { "README.md": "hello\n" },
-    model: "google:gemini-3-pro-preview",
-    config: { providers: { google } },
-  });
-  const signature = "CiQBjz1rX2Fz0n8sigA";
-  type Body = { messages: { tool_calls?: { extra_content?: unknown }[] }[] };
-  const sentFields = (body: Body) =>
-    body.messages.flatMap((m) => (m.tool_calls ?? []).map((c) => c.extra_content));
-  // As Gemini 3 does: a call of this turn without its signature fails the request.
-  const gemini = (answer: ReturnType<typeof reply.text>) => (request: { body: Body }) =>
-    sentFields(request.body).every((f) => JSON.stringify(f)?.includes(signature))
-      ? answer
-      : reply.httpError(400, "Function call is missing a thought_signature in functionCall parts.");
-  // As OpenAI does: a field it does not know fails the request.
-  const openai = (answer: ReturnType<typeof reply.text>) => (request: { body: Body }) =>
-    sentFields(request.body).some((f) => f !== undefined)
-      ? reply.httpError(400, "Unrecognized request argument supplied: extra_content")
-      : answer;
-  const body = await Deno.readTextFile(
-    new URL("../fixtures/llm/gemini3_thought_signature.sse", import.meta.url),
-  );
-  llm.enqueue(reply.raw(body), gemini(reply.text("It says hello.")), reply.text("Reading"));
-  const first = await drain(t.agent.run("what does the README say?"));
-  assert.deepEqual(ofType(first, "final").map((e) => [e.reason, e.text]), [
-    ["final", "It says hello."],
-  ]);
-  const id = t.agent.sessionId!;
-  const resumed = await t.reopen({
-    model: t.model("google:gemini-3-pro-preview"),
-    session: { resume: id },
-  });
-  llm.enqueue(gemini(reply.text("Still hello.")));
-  assert.equal(ofType(await drain(resumed.run("sure?")), "final")[0].text, "Still hello.");
-  const moved = await t.reopen({ model: t.model("openai:gpt-5"), session: { resume: id } });
-  llm.enqueue(openai(reply.text("Hello, says OpenAI.")));
-  assert.equal(ofType(await drain(moved.run("and you?")), "final")[0].text, "Hello, says OpenAI.");
-});
+/** A request body as the OpenAI-compatible fakes see it. */
+type OpenAIBody = {
+  messages: {
+    role: string;
+    tool_calls?: { extra_content?: unknown }[];
+    reasoning_content?: string;
+  }[];
+};
 
-Deno.test("DeepSeek's reasoning goes back with its assistant messages while tools are called, and only to DeepSeek", async () => {
+/**
+ * A session on `model` (an OpenAI-compatible provider pointed at the fake) whose first reply is
+ * the recorded `fixture` (a call reading README.md). Each later request to that provider is
+ * checked as its API checks it (`refusal` says why it would refuse, if it would): the reply's
+ * answer, then a resumed session's. The session then moves to OpenAI; returns what it was sent.
+ */
+async function echoedAcrossResume(
+  model: string,
+  fixture: string,
+  refusal: (body: OpenAIBody) => string | undefined,
+): Promise<OpenAIBody> {
   await using llm = await startFakeLlm();
-  const deepseek = { base_url: llm.openaiURL, api_key_env: "OPENAI_API_KEY" };
+  const provider = model.split(":")[0];
   await using t = await openTestAgent(llm, {
     files: { "README.md": "hello\n" },
-    model: "deepseek:deepseek-reasoner",
-    config: { providers: { deepseek } },
+    model,
+    config: {
+      providers: { [provider]: { base_url: llm.openaiURL, api_key_env: "OPENAI_API_KEY" } },
+    },
   });
-  type Body = { messages: { role: string; tool_calls?: unknown[]; reasoning_content?: string }[] };
-  // As DeepSeek's thinking mode does: every assistant message needs the field, and a call's
-  // message its reasoning.
-  const strict = (answer: ReturnType<typeof reply.text>) => (request: { body: Body }) => {
-    const bad = request.body.messages.findIndex((m) =>
-      m.role === "assistant" &&
-      (typeof m.reasoning_content !== "string" ||
-        (m.tool_calls !== undefined && !m.reasoning_content.includes("read it first")))
-    );
-    return bad === -1 ? answer : reply.httpError(
-      400,
-      `Missing \`reasoning_content\` field in the assistant message at message index ${bad}`,
-    );
-  };
-  const body = await Deno.readTextFile(
-    new URL("../fixtures/llm/deepseek_reasoner_tools.sse", import.meta.url),
-  );
-  llm.enqueue(reply.raw(body), strict(reply.text("It says hello.")), reply.text("Reading"));
+  const strict = (text: string) => unlessRefused(refusal, reply.text(text));
+  const body = await Deno.readTextFile(new URL(`../fixtures/llm/${fixture}.sse`, import.meta.url));
+  llm.enqueue(reply.raw(body), strict("It says hello."), reply.text("Reading"));
   const first = await drain(t.agent.run("what does the README say?"));
   assert.deepEqual(ofType(first, "final").map((e) => [e.reason, e.text]), [
     ["final", "It says hello."],
   ]);
   const id = t.agent.sessionId!;
-  const resumed = await t.reopen({
-    model: t.model("deepseek:deepseek-reasoner"),
-    session: { resume: id },
-  });
-  llm.enqueue(strict(reply.text("Still hello.")));
-  assert.equal(ofType(await drain(resumed.run("sure?")), "final")[0].text, "Still hello.");
+  const resumed = await t.reopen({ model: t.model(model), session: { resume: id } });
+  llm.enqueue(strict("Still hello."));
+  const again = await drain(resumed.run("sure?"));
+  assert.deepEqual(ofType(again, "final").map((e) => [e.reason, e.text]), [
+    ["final", "Still hello."],
+  ]);
   const moved = await t.reopen({ model: t.model("openai:gpt-5"), session: { resume: id } });
   llm.enqueue(reply.text("Hello, says OpenAI."));
   await drain(moved.run("and you?"));
-  const sent = llm.requests.at(-1)!.body as Body;
-  assert.ok(sent.messages.every((m) => m.reasoning_content === undefined));
+  return llm.requests.at(-1)!.body as OpenAIBody;
+}
+
+Deno.test("Gemini 3's thought signature goes back with its tool call, after a resume too, and only to Gemini", async () => {
+  const sentFields = (body: OpenAIBody) =>
+    body.messages.flatMap((m) => (m.tool_calls ?? []).map((c) => c.extra_content));
+  // As Gemini 3 does: a call of this turn without its signature fails the request.
+  const toOpenAI = await echoedAcrossResume(
+    "google:gemini-3-pro-preview",
+    "gemini3_thought_signature",
+    (body) =>
+      sentFields(body).every((f) => JSON.stringify(f)?.includes("CiQBjz1rX2Fz0n8sigA"))
+        ? undefined
+        : "Function call is missing a thought_signature in functionCall parts.",
+  );
+  // OpenAI refuses fields it does not know.
+  assert.deepEqual(sentFields(toOpenAI), [undefined]);
+});
+
+Deno.test("DeepSeek's reasoning goes back with its assistant messages while tools are called, and only to DeepSeek", async () => {
+  // As DeepSeek's thinking mode does: every assistant message needs the field, and a call's
+  // message its reasoning.
+  const toOpenAI = await echoedAcrossResume(
+    "deepseek:deepseek-reasoner",
+    "deepseek_reasoner_tools",
+    (body) => {
+      const bad = body.messages.findIndex((m) =>
+        m.role === "assistant" &&
+        (typeof m.reasoning_content !== "string" ||
+          (m.tool_calls !== undefined && !m.reasoning_content.includes("read it first")))
+      );
+      return bad === -1
+        ? undefined
+        : `Missing \`reasoning_content\` field in the assistant message at message index ${bad}`;
+    },
+  );
+  assert.ok(toOpenAI.messages.every((m) => m.reasoning_content === undefined));
 });

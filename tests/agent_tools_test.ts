@@ -4,7 +4,7 @@ import { isReadOnlyCall } from "../src/agent/mod.ts";
 import { MAX_CONCURRENT_CALLS } from "../src/agent/tool_exec.ts";
 import { defineTool, type Tool } from "../src/tools/define.ts";
 import { drain, journalText, ofType, openTestAgent, probeAnnotations } from "./_lib/agent.ts";
-import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
+import { type FakeReply, reply, startFakeLlm, unlessRefused } from "./_lib/fake_llm.ts";
 import { anthropicFrames } from "./_lib/fake_llm_wire.ts";
 
 const APP = "export const answer = 42;\n";
@@ -283,10 +283,12 @@ Deno.test("half an emoji, cut from a long line or sent by the model, never reach
     typeof value === "string"
       ? !value.isWellFormed()
       : typeof value === "object" && value !== null && Object.values(value).some(lone);
-  const strict = (answer: ReturnType<typeof reply.text>) => (request: { body: unknown }) =>
-    lone(request.body)
-      ? reply.httpError(400, "The request body is not valid JSON: no low surrogate in string")
-      : answer;
+  const strict = (answer: FakeReply) =>
+    unlessRefused(
+      (body) =>
+        lone(body) ? "The request body is not valid JSON: no low surrogate in string" : undefined,
+      answer,
+    );
   llm.enqueue(
     reply.toolCall("file_read", { path: "wide.txt" }, { text: "Reading \ud83d" }),
     strict(reply.text("A wide line of faces.")),
@@ -350,14 +352,18 @@ Deno.test("text of white space only never reaches the provider: a blank message 
   assert.equal(t.agent.sessionId, undefined, "no session for nothing");
   // As Anthropic's API does: a text block of white space only fails the whole request.
   type Body = { messages: { content: string | { type: string; text?: string }[] }[] };
-  const strict = (answer: ReturnType<typeof reply.text>) => (request: { body: Body }) =>
-    request.body.messages.some((m) =>
-        typeof m.content === "string"
-          ? !/\S/.test(m.content)
-          : m.content.some((b) => b.type === "text" && !/\S/.test(b.text!))
-      )
-      ? reply.httpError(400, "messages: text content blocks must contain non-whitespace text")
-      : answer;
+  const strict = (answer: FakeReply) =>
+    unlessRefused(
+      (body: Body) =>
+        body.messages.some((m) =>
+            typeof m.content === "string"
+              ? !/\S/.test(m.content)
+              : m.content.some((b) => b.type === "text" && !/\S/.test(b.text!))
+          )
+          ? "messages: text content blocks must contain non-whitespace text"
+          : undefined,
+      answer,
+    );
   llm.enqueue(
     reply.toolCall("file_read", { path: "a.txt" }, { text: "\n\n" }),
     strict(reply.text("\n")),

@@ -8,6 +8,7 @@ import {
   InMemoryTransport,
   MAIN,
   serverEnv,
+  sessionHeaders,
   startHttpServer,
   StreamableHTTPClientTransport,
 } from "./_lib/mcp.ts";
@@ -194,12 +195,7 @@ Deno.test(
     const post = async (body: string) => {
       const res = await fetch(server.url, {
         method: "POST",
-        headers: {
-          Authorization: `Bearer ${server.token}`,
-          "Content-Type": "application/json",
-          Accept: "application/json, text/event-stream",
-          "Mcp-Session-Id": transport.sessionId!,
-        },
+        headers: sessionHeaders(server.token, transport.sessionId!),
         body,
       });
       const text = await res.text();
@@ -248,13 +244,7 @@ Deno.test(
     const response = fetch(server.url, {
       method: "POST",
       signal: controller.signal,
-      headers: {
-        Authorization: `Bearer ${server.token}`,
-        "Content-Type": "application/json",
-        Accept: "application/json, text/event-stream",
-        "Mcp-Session-Id": transport.sessionId!,
-        "Mcp-Protocol-Version": "2025-06-18",
-      },
+      headers: sessionHeaders(server.token, transport.sessionId!),
       body: JSON.stringify({
         jsonrpc: "2.0",
         id: 41,

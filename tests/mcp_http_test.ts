@@ -3,6 +3,7 @@ import { createTempProject } from "./_lib/project.ts";
 import {
   Client,
   createTempHome,
+  sessionHeaders,
   startHttpServer,
   StreamableHTTPClientTransport,
 } from "./_lib/mcp.ts";
@@ -50,12 +51,7 @@ Deno.test(
     assert.match(JSON.stringify(read.content), /over http/);
 
     // Session one misbehaves (malformed JSON), then is ended.
-    const headers = {
-      Authorization: `Bearer ${server.token}`,
-      "Content-Type": "application/json",
-      Accept: "application/json, text/event-stream",
-      "Mcp-Session-Id": one.transport.sessionId!,
-    };
+    const headers = sessionHeaders(server.token, one.transport.sessionId!);
     const garbage = await fetch(server.url, { method: "POST", headers, body: "{oops" });
     assert.equal(garbage.status, 400);
     await garbage.body?.cancel();
@@ -161,13 +157,7 @@ Deno.test(
     // Read raw, as a Rust client (serde_json) would get it: no escape of a lone surrogate.
     const response = await fetch(server.url, {
       method: "POST",
-      headers: {
-        Authorization: `Bearer ${server.token}`,
-        "Content-Type": "application/json",
-        Accept: "application/json, text/event-stream",
-        "Mcp-Session-Id": transport.sessionId!,
-        "Mcp-Protocol-Version": "2025-06-18",
-      },
+      headers: sessionHeaders(server.token, transport.sessionId!),
       body: JSON.stringify({
         jsonrpc: "2.0",
         id: 7,

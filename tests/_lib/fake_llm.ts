@@ -32,6 +32,21 @@ export interface RecordedRequest {
 /** A scripted step: a fixed reply, or one computed from the request. */
 export type ScriptStep = FakeReply | ((request: RecordedRequest) => FakeReply);
 
+/**
+ * A step that checks the request as the real API would: `refusal` says why that API refuses this
+ * body (the fake answers 400 with that message), or undefined to answer `answer`.
+ */
+export function unlessRefused(
+  // deno-lint-ignore no-explicit-any
+  refusal: (body: any) => string | undefined,
+  answer: FakeReply,
+): ScriptStep {
+  return (request) => {
+    const why = refusal(request.body);
+    return why === undefined ? answer : reply.httpError(400, why);
+  };
+}
+
 /** A running fake provider. */
 export interface FakeLlm extends AsyncDisposable {
   /** `http://127.0.0.1:PORT`: Anthropic's base URL. */

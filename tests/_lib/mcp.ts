@@ -157,6 +157,17 @@ export async function eventually(condition: () => Promise<boolean>, ms = 10_000)
 }
 
 /** A spawned `loom mcp --http --port 0` and what it printed. */
+/** The headers of a raw POST into an open session of `loom mcp --http` (as a client sends them). */
+export function sessionHeaders(token: string, sessionId: string): Record<string, string> {
+  return {
+    Authorization: `Bearer ${token}`,
+    "Content-Type": "application/json",
+    Accept: "application/json, text/event-stream",
+    "Mcp-Session-Id": sessionId,
+    "Mcp-Protocol-Version": "2025-06-18",
+  };
+}
+
 export interface HttpServerProcess extends AsyncDisposable {
   url: string;
   token: string;
