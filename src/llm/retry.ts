@@ -233,6 +233,14 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart>, PushablePa
     const verdict = judgeFault(fault, attempt.modelId, attempt.keyEnv, attempt.endpoint);
     const n = this.#failures++;
     const limit = Math.min(this.#maxRetries, verdict.maxRetries ?? this.#maxRetries);
+    const cap = this.#policy.maxDelayMs ?? MAX_DELAY_MS;
+    if (verdict.retryable && verdict.retryAfterMs !== undefined && verdict.retryAfterMs > cap) {
+      // A quota spent until later (an hourly or daily limit): waiting a minute and asking again
+      // would only be refused again, several times over.
+      this.#parts.push({ type: "error", error: notUntil(verdict.error, verdict.retryAfterMs) });
+      this.#finished = true;
+      return;
+    }
     if (!verdict.retryable || this.#emitted || n >= limit) {
       const error = n > 0 && verdict.retryable ? gaveUp(verdict.error, n + 1) : verdict.error;
       this.#parts.push({ type: "error", error });
@@ -293,11 +301,27 @@ export function backoff(
   retryAfterMs: number | undefined,
   policy: RetryPolicy = {},
 ): number {
-  const cap = policy.maxDelayMs ?? 60_000;
+  const cap = policy.maxDelayMs ?? MAX_DELAY_MS;
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, cap);
   const base = (policy.baseDelayMs ?? 1000) * 2 ** n;
   const jitter = 1 - (policy.random ?? Math.random)() / 2;
   return Math.round(Math.min(base, cap) * jitter);
+}
+
+/** The longest wait before a retry; a provider asking for more is not retried. */
+const MAX_DELAY_MS = 60_000;
+
+function notUntil(error: LoomError, retryAfterMs: number): LoomError {
+  const minutes = Math.ceil(retryAfterMs / 60_000);
+  const wait = minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+  return new LoomError(
+    error.code,
+    `${error.message}; the provider asks to wait ${wait}, so Loom did not retry`,
+    {
+      cause: error.cause,
+      details: { ...error.details, retryAfterMs },
+    },
+  );
 }
 
 function gaveUp(error: LoomError, attempts: number): LoomError {

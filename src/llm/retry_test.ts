@@ -67,6 +67,20 @@ for (const [api, id] of APIS) {
     });
   });
 
+  Deno.test(`${api}: a retry-after longer than a minute (a spent quota) fails at once, saying how long`, async () => {
+    await using llm = await startFakeLlm({
+      replies: [reply.rateLimited(3 * 3600), reply.text("ok")],
+    });
+    const { slept, policy } = recordingPolicy();
+    const parts = await collect(createModel(id, { env: llm.env(), retry: policy }), ASK);
+    assert.deepEqual(slept, []);
+    assert.equal(llm.requests.length, 1);
+    assert.match(
+      errorOf(parts).message,
+      /rate limited .*; the provider asks to wait 3 h, so Loom did not retry$/,
+    );
+  });
+
   Deno.test(`${api}: a stream cut after text was streamed is not retried`, async () => {
     await using llm = await startFakeLlm({
       replies: [
