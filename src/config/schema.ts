@@ -18,6 +18,7 @@ const providerEntry = z.object({
   api_key_env: z.string().min(1).optional(),
   api: z.enum(["openai", "anthropic"]).optional(),
   tool_call_ids: z.enum(["mistral"]).optional(),
+  stream_options: z.boolean().optional(),
 });
 
 const modelEntry = z.object({

@@ -59,6 +59,7 @@ export function createModel(modelString: string, options: CreateModelOptions): L
         toolIds: spec.toolCallIds ?? "openai",
         echoCallFields: spec.echoCallFields,
         echoReasoning: spec.echoReasoning,
+        streamOptions: spec.streamOptions,
       },
     });
   return {

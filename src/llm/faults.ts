@@ -1,5 +1,5 @@
 // Which provider failures are worth another attempt, and what to tell the person when not.
-import { LoomError } from "../core/mod.ts";
+import { cutText, LoomError } from "../core/mod.ts";
 import { connectionFault, displayURL, type Reach } from "./connection.ts";
 
 export { connectionFault, type Reach };
@@ -110,6 +110,17 @@ export function judgeFault(
       error: make("PROVIDER", `the provider reported an error${said}`),
     };
   }
+  if ((status === 400 || status === 422) && /stream_options/.test(fault.message)) {
+    const provider = modelId.split(":")[0];
+    return {
+      retryable: false,
+      error: make(
+        "PROVIDER",
+        `the server does not take stream_options (${status})${said}; set ` +
+          `[providers.${provider}] stream_options = false in .loom.toml or ~/.loom/config.toml`,
+      ),
+    };
+  }
   if (MISTRAL_IDS.test(fault.message)) {
     // Refused for the request's shape (some servers say so with a 500): a retry would be too.
     const provider = modelId.split(":")[0];
@@ -217,7 +228,26 @@ function judgeConnection(
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 300 ? flat.slice(0, 297) + "..." : flat;
+  return flat.length > 300 ? cutText(flat, 297) + "..." : flat;
+}
+
+/**
+ * An error body's message as text. Not every server sends a string: Mistral (and other servers
+ * built on FastAPI) send `{ detail: [{ loc, msg }] }`, which is written as `loc: msg`.
+ */
+function messageText(message: unknown): string {
+  if (typeof message === "string") return message;
+  if (message === undefined || message === null) return "";
+  const detail = (message as { detail?: unknown }).detail;
+  if (Array.isArray(detail)) {
+    const items = detail.map((d: { loc?: unknown; msg?: unknown }) =>
+      Array.isArray(d?.loc) && typeof d.msg === "string"
+        ? `${d.loc.join(".")}: ${d.msg}`
+        : JSON.stringify(d)
+    );
+    if (items.length > 0) return items.join("; ");
+  }
+  return JSON.stringify(message) ?? String(message);
 }
 
 // deno-lint-ignore no-explicit-any
@@ -246,7 +276,10 @@ export function faultFromSdk<E extends Error>(
     return { kind: "timeout", message: (err as Error).message, cause: err };
   }
   if (err instanceof sdk.APIConnectionError) return connectionFault(err);
-  if (err instanceof sdk.APIError) return fromApiError(err as E);
+  if (err instanceof sdk.APIError) {
+    const fault = fromApiError(err as E);
+    return { ...fault, message: messageText(fault.message) };
+  }
   if (err instanceof SyntaxError) return { kind: "malformed", message: err.message, cause: err };
   return connectionFault(err);
 }

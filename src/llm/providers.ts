@@ -21,6 +21,11 @@ export interface ProviderSpec {
   images?: boolean;
   /** A server the person runs on their own machine (advice when it does not answer). */
   local?: boolean;
+  /**
+   * False for servers that refuse `stream_options` (Mistral answers 422 "Extra inputs are not
+   * permitted") and report usage in the last chunk unasked.
+   */
+  streamOptions?: boolean;
   /** Tool calls carry fields to send back with them (Gemini 3's thought signatures). */
   echoCallFields?: boolean;
   /** Assistant messages go back with their reasoning (DeepSeek's thinking mode with tools). */
@@ -36,6 +41,8 @@ export interface ProviderSettings {
   api?: ProviderApi;
   /** `"mistral"`: the server wants Mistral's tool call ids (a local server running Devstral). */
   tool_call_ids?: "mistral";
+  /** False for a server that refuses `stream_options` (it must then report usage unasked). */
+  stream_options?: boolean;
 }
 
 /** The built-in providers. */
@@ -94,6 +101,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({
     api: "openai",
     baseURL: "https://api.mistral.ai/v1",
     apiKeyEnv: "MISTRAL_API_KEY",
+    streamOptions: false,
     toolCallIds: "mistral",
   },
   openrouter: {
@@ -139,6 +147,7 @@ export function resolveProvider(
     ...(own?.api ? { api: own.api } : {}),
     ...(own?.api_key_env ? { apiKeyEnv: own.api_key_env } : {}),
     ...(own?.tool_call_ids ? { toolCallIds: own.tool_call_ids } : {}),
+    ...(own?.stream_options !== undefined ? { streamOptions: own.stream_options } : {}),
   };
   const fromEnv = spec.baseURLEnv ? env[spec.baseURLEnv]?.trim() : undefined;
   const baseURL = fromEnv || own?.base_url || spec.baseURL;

@@ -182,3 +182,55 @@ Deno.test("Mistral, and a server set to its rules, get nine-letter tool call ids
   assert.deepEqual(openai.slice(0, 2), ["toolu_01A09q90qw90lq917835lq9", "aB3xK9mP2"]);
   assert.ok(openai[2].length <= 40);
 });
+
+Deno.test("Mistral, and a server set so, get no stream_options; its 422 for them is explained, not thrown", async () => {
+  await using llm = await startFakeLlm();
+  const sent = async (modelString: string, providers: Record<string, ProviderSettings>) => {
+    llm.enqueue(reply.text("ok"));
+    const env = { MISTRAL_API_KEY: "m" };
+    await collect(createModel(modelString, { env, config: { providers } }), {
+      messages: [{ role: "user", content: "hi" }],
+    });
+    return llm.requests.at(-1)!.body.stream_options;
+  };
+  assert.equal(
+    await sent("mistral:mistral-large-latest", { mistral: { base_url: llm.openaiURL } }),
+    undefined,
+  );
+  assert.equal(
+    await sent("lab:m", { lab: { base_url: llm.openaiURL, stream_options: false } }),
+    undefined,
+  );
+  assert.deepEqual(await sent("lab:m", { lab: { base_url: llm.openaiURL } }), {
+    include_usage: true,
+  });
+  // Mistral's refusal, as it words it: its message is an object, not a string.
+  const refusal = JSON.stringify({
+    object: "error",
+    message: {
+      detail: [{
+        type: "extra_forbidden",
+        loc: ["body", "stream_options", "include_usage"],
+        msg: "Extra inputs are not permitted",
+        input: true,
+      }],
+    },
+    type: "invalid_request_error",
+    param: null,
+    code: null,
+  });
+  const model = createModel("lab:m", {
+    env: {},
+    config: { providers: { lab: { base_url: "http://127.0.0.1:9/v1" } } },
+    fetch: () => Promise.resolve(new Response(refusal, { status: 422 })),
+  });
+  const parts = await collect(model, { messages: [{ role: "user", content: "hi" }] });
+  const last = parts.at(-1)!;
+  assert.equal(last.type, "error");
+  assert.equal(
+    last.type === "error" ? last.error.message : "",
+    'Cannot call "lab:m": the server does not take stream_options (422) ' +
+      "(body.stream_options.include_usage: Extra inputs are not permitted); " +
+      "set [providers.lab] stream_options = false in .loom.toml or ~/.loom/config.toml",
+  );
+});

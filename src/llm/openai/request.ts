@@ -9,6 +9,8 @@ type Param = OpenAI.ChatCompletionMessageParam;
 /** Request quirks of one OpenAI-compatible server. */
 export interface OpenAIQuirks {
   maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /** False: leave out `stream_options` (the server refuses it and sends usage unasked). */
+  streamOptions?: boolean;
   /** Send back the fields the server attached to its tool calls (Gemini's thought signatures). */
   echoCallFields?: boolean;
   /**
@@ -34,7 +36,7 @@ export function toOpenAIRequest(
   return {
     model: info.model,
     stream: true,
-    stream_options: { include_usage: true },
+    ...(quirks.streamOptions === false ? {} : { stream_options: { include_usage: true } }),
     messages: toOpenAIMessages(request.messages, quirks),
     [quirks.maxTokensField ?? "max_tokens"]: maxTokens,
     ...(tools.length > 0 ? { tools } : {}),
