@@ -170,7 +170,7 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart>, PushablePa
           this.#end(current);
           continue;
         }
-        const parts = current.converter.push(next.value);
+        const parts = convert(current.converter, next.value);
         for (let i = 0; i < parts.length; i++) {
           if (isOutput(parts[i])) this.#emitted = true;
           this.#parts.push(parts[i]);
@@ -306,6 +306,21 @@ export function backoff(
   const base = (policy.baseDelayMs ?? 1000) * 2 ** n;
   const jitter = 1 - (policy.random ?? Math.random)() / 2;
   return Math.round(Math.min(base, cap) * jitter);
+}
+
+/**
+ * A provider event's parts. An event that is not an object (`data: null`), or one the converter
+ * cannot read, makes the stream malformed: not a failed connection.
+ */
+function convert<E>(converter: Converter<E>, event: E): readonly StreamPart[] {
+  if (typeof event !== "object" || event === null) {
+    throw new FaultError({ kind: "malformed", message: `an event is ${JSON.stringify(event)}` });
+  }
+  try {
+    return converter.push(event);
+  } catch (err) {
+    throw new FaultError({ kind: "malformed", message: String(err), cause: err });
+  }
 }
 
 /** The longest wait before a retry; a provider asking for more is not retried. */

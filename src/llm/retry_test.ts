@@ -52,6 +52,16 @@ for (const [api, id] of APIS) {
     });
   }
 
+  Deno.test(`${api}: an event that is not an object is a malformed stream, retried, not a failed connection`, async () => {
+    const body = api === "anthropic" ? "event: message_start\ndata: null\n\n" : "data: null\n\n";
+    await using llm = await startFakeLlm({ replies: [reply.raw(body), reply.raw(body)] });
+    const { slept, policy } = recordingPolicy({ maxRetries: 1 });
+    const parts = await collect(createModel(id, { env: llm.env(), retry: policy }), ASK);
+    assert.equal(parts.filter((p) => p.type === "retry").length, 1);
+    assert.deepEqual(slept, [1000]);
+    assert.match(errorOf(parts).message, /the stream was malformed \(an event is null\); gave up/);
+  });
+
   Deno.test(`${api}: retry-after is honoured as the backoff delay`, async () => {
     await using llm = await startFakeLlm({ replies: [reply.rateLimited(7), reply.text("ok")] });
     const { slept, policy } = recordingPolicy();
