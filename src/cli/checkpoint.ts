@@ -6,7 +6,7 @@
 // The same wrapper remembers each write's diff for display, and each call's arguments for the
 // permission prompt.
 import { diffTexts } from "../tools/diff.ts";
-import { isLoomError } from "../core/mod.ts";
+import { isLoomError, refuseSpecialFile } from "../core/mod.ts";
 import type { Tool, ToolContext } from "../tools/define.ts";
 import { isReadOnlyGitInput } from "../tools/git_runner.ts";
 import {
@@ -80,6 +80,7 @@ const decoder = new TextDecoder();
 
 async function readOrNull(abs: string): Promise<Uint8Array | null> {
   try {
+    refuseSpecialFile(abs, "snapshot");
     return await Deno.readFile(abs);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return null;

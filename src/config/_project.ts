@@ -1,6 +1,6 @@
 // Reads what a project says about itself (.loom.toml, LOOM.md, AGENTS.md, CLAUDE.md) and what of it needs trust.
 import { join } from "node:path";
-import { LoomError } from "../core/mod.ts";
+import { LoomError, refuseSpecialFile } from "../core/mod.ts";
 import type { ProjectRules } from "./rules_types.ts";
 import type { ConfigLayer } from "./layer.ts";
 import { loadProjectRules, readOptional } from "./rules.ts";
@@ -65,6 +65,7 @@ export async function projectHash(root: string): Promise<string> {
   for (const name of [".loom.toml", "LOOM.md"]) {
     let bytes: Uint8Array | undefined;
     try {
+      refuseSpecialFile(join(root, name), "read");
       bytes = await Deno.readFile(join(root, name));
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) throw err;

@@ -129,3 +129,18 @@ Deno.test("loadConfig turns LOOM.md rule errors into warnings and keeps them in 
   assert.match(warnings[0], /^LOOM\.md:2: Cannot use rule "Network: any"/);
   assert.deepEqual(files, [{ path: t.project.path("LOOM.md"), kind: "rules" }]);
 });
+
+Deno.test("loadConfig refuses a named pipe where an instructions file would be, instead of waiting on it", async () => {
+  for (const name of ["AGENTS.md", "LOOM.md", ".loom.toml"]) {
+    await using t = await setup({});
+    await new Deno.Command("mkfifo", { args: [t.project.path(name)] }).output();
+    await assert.rejects(
+      loadConfig({ root: t.project.root, home: t.home.root, env: {} }),
+      (err: unknown) =>
+        err instanceof LoomError && err.code === "CONFIG" &&
+        err.message === `Cannot read "${t.project.path(name)}": it is a named pipe (FIFO), ` +
+            "not a regular file; only regular files are read",
+      name,
+    );
+  }
+});

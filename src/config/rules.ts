@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import type Picomatch from "picomatch";
-import { LoomError } from "../core/mod.ts";
+import { isLoomError, LoomError, refuseSpecialFile } from "../core/mod.ts";
 import { emptyRules } from "./rules_types.ts";
 import type { ProjectRules } from "./rules_types.ts";
 
@@ -108,9 +108,11 @@ export async function loadProjectRules(
 /** Reads a text file, or undefined when it does not exist. */
 export async function readOptional(path: string): Promise<string | undefined> {
   try {
+    refuseSpecialFile(path, "read");
     return await Deno.readTextFile(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
+    if (isLoomError(err)) throw new LoomError("CONFIG", err.message, { cause: err });
     throw new LoomError("CONFIG", `Cannot read "${path}": ${(err as Error).message}`, {
       cause: err,
     });

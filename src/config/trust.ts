@@ -1,4 +1,5 @@
 import { dirname, join } from "node:path";
+import { refuseSpecialFile } from "../core/mod.ts";
 import type { Clock } from "../core/mod.ts";
 import { isTable } from "./_schema_walk.ts";
 import { analyseProject, projectHash } from "./_project.ts";
@@ -33,6 +34,7 @@ export async function readTrustStore(
 ): Promise<{ store: TrustStore; problem?: string }> {
   let text: string;
   try {
+    refuseSpecialFile(path, "read");
     text = await Deno.readTextFile(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return { store: { projects: {} } };

@@ -7,6 +7,7 @@ export type {
   ToolResult,
   ToolSpec,
 } from "./tool.ts";
+export { refuseSpecialFile, specialKind } from "./files.ts";
 export { capOutput, cutText, cutTextEnd, truncateLines } from "./truncate.ts";
 export { wellFormed, wellFormedJson, wellFormedValue } from "./well_formed.ts";
 export type { CappedOutput } from "./truncate.ts";

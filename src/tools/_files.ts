@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { basename, dirname, join } from "node:path";
-import { LoomError } from "../core/mod.ts";
+import { LoomError, refuseSpecialFile } from "../core/mod.ts";
 import type { GuardedPath, PathGuard, ReadLedger } from "../workspace/mod.ts";
 import { isReadOnlyFs } from "../workspace/mod.ts";
 import { formatCount } from "./_text.ts";
@@ -19,6 +19,7 @@ export async function readFileChecked(
   shown: string,
   signal?: AbortSignal,
 ): Promise<{ bytes: Uint8Array; info: Deno.FileInfo }> {
+  refuseSpecialFile(abs, verb, shown);
   const file = Deno.openSync(abs, { read: true });
   let info: Deno.FileInfo;
   try {
@@ -155,6 +156,7 @@ export async function readIfExists(
 ): Promise<ExistingFile | undefined> {
   let file: Deno.FsFile;
   try {
+    refuseSpecialFile(abs, verb, shown);
     file = Deno.openSync(abs, { read: true });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { LoomError, type ProgressUpdate } from "../core/mod.ts";
+import { LoomError, type ProgressUpdate, refuseSpecialFile } from "../core/mod.ts";
 import { createCatalog } from "../workspace/mod.ts";
 import { compileSearchRegex, type RegexMatch, type SearchRegex } from "./_regex.ts";
 import { loadGlobEngine, needsRe2 } from "../workspace/glob.ts";
@@ -66,6 +66,7 @@ function searchFile(
 ): FileResult | null {
   let bytes: Uint8Array;
   try {
+    refuseSpecialFile(abs, "search");
     bytes = readSmall(abs) ?? Deno.readFileSync(abs);
   } catch {
     return null; // Vanished or unreadable, as rg skips it.

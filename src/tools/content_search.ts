@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LoomError } from "../core/mod.ts";
+import { LoomError, specialKind } from "../core/mod.ts";
 import { defineTool, type Tool, type ToolContext } from "./define.ts";
 import { searchRipgrep } from "./_rg.ts";
 import type { EngineContext } from "./_search_builtin.ts";
@@ -123,6 +123,10 @@ async function buildQuery(args: Input, ctx: ToolContext): Promise<SearchQuery> {
     throw new LoomError("NOT_FOUND", `Cannot search "${args.path}": no such file or directory`);
   }
   const info = await Deno.stat(target.abs);
+  const kind = specialKind(info);
+  if (kind !== undefined) {
+    throw new LoomError("INVALID_INPUT", `Cannot search "${args.path}": it is ${kind}, not a file`);
+  }
   if (target.rel !== "." && ctx.isReadDenied(target.rel)) {
     throw new LoomError("DENIED", `Cannot search "${args.path}": reading it is denied by a rule`);
   }

@@ -136,3 +136,9 @@ Deno.test("the exclusion check judges only the segments below the start director
   assert.equal(hidden("src/.hidden/a.ts"), false);
   assert.equal(hidden(".git/config"), true);
 });
+
+Deno.test("the catalog skips a named pipe called .gitignore instead of waiting on it", async () => {
+  await using project = await createTempProject({ "src/a.ts": "", "b.txt": "" });
+  await new Deno.Command("mkfifo", { args: [project.path("src/.gitignore")] }).output();
+  assert.deepEqual(await walked(project.root), ["b.txt", "src/a.ts"]);
+});

@@ -1,5 +1,6 @@
 import ignore from "ignore";
 import { join } from "node:path";
+import { refuseSpecialFile } from "../core/mod.ts";
 
 /** The ignore files read in every directory, lowest precedence first (as ripgrep orders them). */
 export const IGNORE_FILES = [".gitignore", ".ignore", ".rgignore"] as const;
@@ -104,6 +105,7 @@ function compile(text: string): Matcher {
 
 function readOrEmpty(path: string): string {
   try {
+    refuseSpecialFile(path, "read");
     return Deno.readTextFileSync(path);
   } catch {
     return "";

@@ -106,3 +106,40 @@ Deno.test(
     assert.deepEqual(await s.client.ping(within), {});
   },
 );
+
+Deno.test(
+  "a named pipe in the project is refused by every tool that would read it, and the server answers on",
+  { sanitizeResources: false, sanitizeOps: false },
+  async () => {
+    // Opening a FIFO waits for a writer: a synchronous open froze the whole server for good.
+    await using project = await createTempProject({ "a.txt": "alpha\n" });
+    await new Deno.Command("mkfifo", { args: [project.path("pipe")] }).output();
+    assert.ok(Deno.lstatSync(project.path("pipe")).isFifo);
+    await using home = await createTempHome();
+    for (const engine of ["builtin", "rg"]) {
+      await using s = await connectStdio(project.root, home.path, {
+        env: { LOOM_SEARCH_ENGINE: engine },
+        // Writes would ask; --yes approves them, so only the pipe check stands in the way.
+        args: ["--yes"],
+      });
+      const calls: [string, Record<string, unknown>][] = [
+        ["file_read", { path: "pipe" }],
+        ["file_edit", { path: "pipe", old_string: "a", new_string: "b" }],
+        ["file_write", { path: "pipe", content: "x" }],
+        ["content_search", { pattern: "alpha", path: "pipe" }],
+      ];
+      for (const [name, args] of calls) {
+        const result = await s.client.callTool({ name, arguments: args }, undefined, within);
+        assert.equal(result.isError, true, `${engine} ${name}`);
+        assert.match(text(result), /it is a named pipe \(FIFO\)/, `${engine} ${name}`);
+      }
+      const found = await s.client.callTool(
+        { name: "content_search", arguments: { pattern: "alpha" } },
+        undefined,
+        within,
+      );
+      assert.equal(text(found), "a.txt", engine);
+      assert.deepEqual(await s.client.ping(within), {});
+    }
+  },
+);
