@@ -10,8 +10,18 @@ const MAX_TIMEOUT_SECONDS = 600;
 const MAX_OUTPUT_BYTES = 30_000;
 const PROGRESS_INTERVAL_MS = 250;
 const SHOWN_COMMAND_CHARS = 80;
-/** Pagers and prompts would wait for a terminal that is not there. */
-const SHELL_ENV = { PAGER: "cat", GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0" };
+/**
+ * Pagers, prompts and editors would wait for a terminal that is not there (`git commit` without
+ * -m opened vi and hung until the timeout); `true` as the editor ends such a command at once.
+ */
+const SHELL_ENV = {
+  PAGER: "cat",
+  GIT_PAGER: "cat",
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_EDITOR: "true",
+  EDITOR: "true",
+  VISUAL: "true",
+};
 
 /** Runs a bash command line in the project (under the OS sandbox when there is one). */
 export const shell = defineTool({

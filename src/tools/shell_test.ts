@@ -47,6 +47,18 @@ Deno.test("shell runs non-interactive bash with a cat pager and no git prompts",
   assert.match(result.text, /stdout:\ncat 0\nplain/);
 });
 
+Deno.test("a command that would open an editor (git commit without -m) ends at once instead of waiting for one", async () => {
+  await using project = await createTempProject({ "a.txt": "alpha\n" }, { git: true });
+  const ctx = await createTestContext(project.root);
+  // With vi as the editor, this waited for a terminal until the timeout.
+  const result = await shell.run({
+    command: "echo beta >> a.txt && git add a.txt && EDITOR=vi git commit",
+    timeout: 30,
+  }, ctx);
+  assert.match(result.text, /Aborting commit due to empty commit message/);
+  assert.equal(result.structured?.timedOut, false);
+});
+
 Deno.test("shell runs in a project-relative cwd", async () => {
   await using project = await createTempProject({ "src/lib/a.ts": "" });
   const ctx = await createTestContext(project.root);
