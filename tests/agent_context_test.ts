@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { listNodes } from "../src/graph/mod.ts";
-import { countTokens, createModel } from "../src/llm/mod.ts";
+import { countTokens, createModel, lookupModel } from "../src/llm/mod.ts";
 import { drain, ofType, openTestAgent, type TestAgent } from "./_lib/agent.ts";
 import {
   type FakeLlm,
@@ -270,4 +270,26 @@ Deno.test("compaction sends the weak model only as much transcript as its window
   assert.ok(transcript.length <= (8_192 - 2_048 - 1_000) * 3 + 50, `${transcript.length}`);
   assert.match(transcript, /earliest turns omitted/);
   assert.match(transcript, /answer 10/);
+});
+
+Deno.test("a model that reasons gets room for its reasoning in the reply's limit; a set limit wins", async () => {
+  assert.equal(lookupModel("openai:gpt-5").reasoning, true);
+  assert.equal(lookupModel("openai:gpt-5-2025-08-07").reasoning, true, "a dated id");
+  assert.equal(lookupModel("anthropic:claude-sonnet-4-6").reasoning, false);
+  assert.equal(lookupModel("lab:thinker", { "lab:thinker": { reasoning: true } }).reasoning, true);
+  const limits: [string, number | undefined, string, number][] = [
+    ["openai:gpt-5", undefined, "max_completion_tokens", 32_000],
+    ["anthropic:claude-sonnet-4-6", undefined, "max_tokens", 8192],
+    ["openai:gpt-5", 4096, "max_completion_tokens", 4096],
+  ];
+  for (const [model, reserved, field, sent] of limits) {
+    await using llm = await startFakeLlm();
+    await using t = await openTestAgent(llm, {
+      model,
+      config: reserved === undefined ? {} : { context: { reserved_output_tokens: reserved } },
+    });
+    llm.enqueue(reply.text("Thought it through."), reply.text("Thinking"));
+    await drain(t.agent.run("a hard question"));
+    assert.equal(llm.requests[0].body[field], sent, `${model} ${reserved}`);
+  }
 });

@@ -203,3 +203,21 @@ Deno.test("a provider failure ends the one-shot with exit code 1 and the error o
   assert.equal(run.code, 1);
   assert.match(run.stderr, /invalid x-api-key|401/);
 });
+
+Deno.test("an answer cut off at the output limit says so on stderr and exits 1", async () => {
+  await using llm = await startFakeLlm({
+    fallback: scriptedAgent([{ ...reply.text("The first half of"), stop: "max_tokens" }]),
+  });
+  await using project = await createTempProject();
+  const run = await runLoom(["-p", "explain everything"], {
+    cwd: project.root,
+    home: await tempHome(),
+    env: llm.env(),
+  });
+  assert.equal(run.code, 1);
+  assert.equal(run.stdout, "The first half of\n");
+  assert.match(
+    run.stderr,
+    /Cut off: the reply reached its output limit; ask to go on, or raise \[context\] reserved_output_tokens/,
+  );
+});

@@ -28,18 +28,28 @@ export function toolTokens(tools: ToolDefinition[]): number {
   );
 }
 
+/** The reply's limit when `[context] reserved_output_tokens` is unset. */
+const OUTPUT_TOKENS = 8192;
+/**
+ * The same for a model that reasons: its reasoning counts against the limit, and at 8,192 a hard
+ * question could end with no answer at all (OpenAI advises leaving some 25,000 for reasoning).
+ */
+const REASONING_OUTPUT_TOKENS = 32_000;
+
 /**
  * Splits the model's window: reserved output, the system prompt (its decision-context and
  * repo-map slots at their `[context]` maxima), the tools, and the rest for history.
  */
 export function computeBudget(input: {
-  info: Pick<ModelInfo, "contextWindow" | "maxOutput">;
+  info: Pick<ModelInfo, "contextWindow" | "maxOutput" | "reasoning">;
   context: LoomConfig["context"];
   /** Tokens of the system prompt without the decision-context and repo-map blocks. */
   systemTokens: number;
   toolTokens: number;
 }): ContextBudget {
-  const reservedOutput = Math.min(input.context.reserved_output_tokens, input.info.maxOutput);
+  const reserved = input.context.reserved_output_tokens ??
+    (input.info.reasoning ? REASONING_OUTPUT_TOKENS : OUTPUT_TOKENS);
+  const reservedOutput = Math.min(reserved, input.info.maxOutput);
   const decisionContext = input.context.max_decision_context_tokens;
   const repoMap = input.context.max_repo_map_tokens;
   const fixed = reservedOutput + input.systemTokens + decisionContext + repoMap + input.toolTokens;

@@ -5,6 +5,7 @@ import type { Usage } from "../core/mod.ts";
 import type { OutputFormat } from "./args.ts";
 import type { TurnView } from "./render/turn_view.ts";
 import { safeText } from "./render/safe_text.ts";
+import { stopNote } from "./render/status.ts";
 
 /** How one answer is produced and printed. */
 export interface OneShotOptions {
@@ -154,5 +155,7 @@ export async function runOneShot(
     const answer = shown(result.answer);
     options.out(answer.endsWith("\n") ? answer : `${answer}\n`);
   }
+  const note = stopNote(result.reason);
+  if (note && options.format === "text" && !options.view) options.err(`${note[0]}: ${note[1]}\n`);
   return result.reason === "final" ? 0 : 1;
 }

@@ -29,6 +29,7 @@ const modelEntry = z.object({
   cache_read_price: z.number().min(0).optional(),
   cache_write_price: z.number().min(0).optional(),
   tools: z.boolean().optional(),
+  reasoning: z.boolean().optional(),
 });
 
 /** The whole of `.loom.toml` / `~/.loom/config.toml`, with defaults. Unknown keys are stripped (and warned about by the loader). */
@@ -48,7 +49,8 @@ export const configSchema = z.object({
   context: z.object({
     max_repo_map_tokens: z.number().int().min(0).max(200_000).default(2048),
     max_decision_context_tokens: z.number().int().min(0).max(200_000).default(1024),
-    reserved_output_tokens: z.number().int().min(0).max(200_000).default(8192),
+    /** Unset: 8,192, or 32,000 for a model that reasons (see ModelInfo.reasoning). */
+    reserved_output_tokens: z.number().int().min(0).max(200_000).optional(),
   }).prefault({}),
   mcp: z.object({
     server_enabled: z.boolean().default(true),

@@ -124,6 +124,11 @@ export interface ModelInfo {
   maxOutput: number;
   prices: ModelPrices;
   tools: boolean;
+  /**
+   * The model reasons before it answers, and its reasoning counts against the output limit
+   * (OpenAI's gpt-5 and o-series, DeepSeek's reasoner, Gemini 2.5, Grok 4).
+   */
+  reasoning: boolean;
   /** False when neither the catalog nor the config knows the model (conservative defaults). */
   known: boolean;
 }

@@ -49,6 +49,22 @@ const CATALOG: Record<string, Row> = {
   "mistral:codestral-latest": [256 * K, 32 * K, 0.3, 0.9, 0.3, 0],
 };
 
+/** Models whose reasoning counts against the output limit: they need a larger one. */
+const REASONING = new Set([
+  "openai:gpt-5",
+  "openai:gpt-5.1",
+  "openai:gpt-5-mini",
+  "openai:gpt-5-nano",
+  "openai:o3",
+  "openai:o4-mini",
+  "google:gemini-2.5-pro",
+  "google:gemini-2.5-flash",
+  "google:gemini-2.5-flash-lite",
+  "xai:grok-4",
+  "xai:grok-3-mini",
+  "deepseek:deepseek-reasoner",
+]);
+
 /** Local servers cost nothing; their limits are still unknown. */
 const FREE_PROVIDERS = new Set(["ollama", "lmstudio", "vllm"]);
 
@@ -64,6 +80,7 @@ export interface ModelOverride {
   cache_read_price?: number;
   cache_write_price?: number;
   tools?: boolean;
+  reasoning?: boolean;
 }
 
 /** Ids of every model in the catalog, `provider:model`. */
@@ -83,7 +100,8 @@ export function lookupModel(
 ): ModelInfo {
   const { provider, model } = typeof id === "string" ? parseModelId(id) : id;
   const key = `${provider}:${model}`;
-  const row = CATALOG[key] ?? CATALOG[`${provider}:${baseName(model)}`];
+  const rowKey = key in CATALOG ? key : `${provider}:${baseName(model)}`;
+  const row = CATALOG[rowKey];
   const override = Object.hasOwn(overrides, key) ? overrides[key] : undefined;
   const free = FREE_PROVIDERS.has(provider) ? 0 : undefined;
   const prices: ModelPrices = {
@@ -100,6 +118,7 @@ export function lookupModel(
     maxOutput: override?.max_output ?? row?.[1] ?? UNKNOWN_MODEL_DEFAULTS.maxOutput,
     prices,
     tools: override?.tools ?? true,
+    reasoning: override?.reasoning ?? REASONING.has(rowKey),
     known: row !== undefined || override !== undefined,
   };
 }

@@ -1,5 +1,26 @@
 // The spinner shown while waiting, and the usage line printed after each answer.
 import type { Usage } from "../../core/mod.ts";
+import type { StopReason } from "../../agent/mod.ts";
+
+/**
+ * Why a run ended short of an answer, as [a word, the rest]; undefined for an answer, an error
+ * (reported on its own) or a cancel.
+ */
+export function stopNote(reason: StopReason): [string, string] | undefined {
+  switch (reason) {
+    case "step_limit":
+      return ["Stopped", "the step limit was reached"];
+    case "token_limit":
+      return ["Stopped", "the run's token limit was reached"];
+    case "length":
+      return [
+        "Cut off",
+        "the reply reached its output limit; ask to go on, or raise [context] reserved_output_tokens",
+      ];
+    default:
+      return undefined;
+  }
+}
 
 /** Formats a token count compactly: 950, 1.2k, 34k, 1.5M. */
 export function formatTokens(n: number): string {

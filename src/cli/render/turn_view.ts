@@ -6,7 +6,7 @@ import type { Style, TerminalInfo } from "./ansi.ts";
 import { renderDiff } from "./diff.ts";
 import { createMarkdownStream, type MarkdownStream } from "./markdown_stream.ts";
 import { safeExact, safeText } from "./safe_text.ts";
-import { formatCost, formatDuration, formatUsage, type Spinner } from "./status.ts";
+import { formatCost, formatDuration, formatUsage, type Spinner, stopNote } from "./status.ts";
 import { summarizeToolCall, type ToolCallView } from "./tool_summary.ts";
 
 /** Lines of a diff shown inline; the rest is behind /expand. */
@@ -162,10 +162,11 @@ export function createTurnView(options: TurnViewOptions): TurnView {
         case "final": {
           spinner.stop();
           endText();
+          const note = stopNote(event.reason);
           if (event.reason === "cancelled") {
             write(`${style.yellow("Cancelled")}; the session continues\n`);
-          } else if (event.reason === "step_limit") {
-            write(`${style.yellow("Stopped")}: the step limit was reached\n`);
+          } else if (note) {
+            write(`${style.yellow(note[0])}: ${note[1]}\n`);
           }
           const session = sessionCost > cost ? ` (session ${formatCost(sessionCost)})` : "";
           write(
