@@ -220,7 +220,12 @@ function judgeConnection(
     case "tls":
       return {
         retryable: false,
-        error: make("PROVIDER", `the TLS certificate of ${at} was rejected${said}${fix}`),
+        error: make(
+          "PROVIDER",
+          `the TLS certificate of ${at} was rejected${said}; behind a proxy that re-signs TLS ` +
+            "(a company network), trust the system's certificates with DENO_TLS_CA_STORE=system " +
+            "or name the proxy's with DENO_CERT=/path/to/ca.pem",
+        ),
       };
   }
   return { retryable: true, error: make("PROVIDER", `connection to ${at} failed${said}${fix}`) };

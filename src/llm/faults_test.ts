@@ -144,7 +144,9 @@ Deno.test("a real fetch to a server with a self-signed certificate is not retrie
     listener.close();
     await accepting;
     assert.equal(fault.reach, "tls");
-    assert.equal(judgeFault(fault, "p:m").retryable, false);
+    const verdict = judgeFault(fault, "p:m");
+    assert.equal(verdict.retryable, false);
+    assert.match(verdict.error.message, /DENO_TLS_CA_STORE=system/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
