@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { StreamPart } from "../core/mod.ts";
 import { reply, startFakeLlm } from "../../tests/_lib/fake_llm.ts";
 import { createAnthropicConverter } from "./anthropic/events.ts";
-import { createOpenAIConverter } from "./openai/chunks.ts";
+import { createOpenAIConverter, type OpenAIChunk } from "./openai/chunks.ts";
 import { createModel } from "./mod.ts";
 import type { Converter } from "./retry.ts";
 
@@ -104,3 +104,30 @@ for (
     assert.deepEqual(parts, golden);
   });
 }
+
+Deno.test("tool call deltas without an index: a named entry opens a call, an unnamed one goes on with the last", () => {
+  type Delta = NonNullable<NonNullable<OpenAIChunk["choices"]>[number]["delta"]>["tool_calls"];
+  const ends = (deltas: Delta[]) => {
+    const c = createOpenAIConverter();
+    for (const tool_calls of deltas) c.push({ choices: [{ delta: { tool_calls } }] });
+    return c.push({ choices: [{ delta: {}, finish_reason: "tool_calls" }] })
+      .flatMap((p) => p.type === "tool-call-end" ? [[p.id, p.name, p.input]] : []);
+  };
+  // An id and a name first, then arguments alone, in pieces.
+  assert.deepEqual(
+    ends([
+      [{ id: "c7", function: { name: "file_read", arguments: "" } }],
+      [{ function: { arguments: '{"path":' } }],
+      [{ function: { arguments: '"a.ts"}' } }],
+    ]),
+    [["c7", "file_read", { path: "a.ts" }]],
+  );
+  // Gemini: whole calls, named, without ids, two in one delta.
+  assert.deepEqual(
+    ends([[
+      { id: "", function: { name: "file_read", arguments: '{"path":"a.ts"}' } },
+      { id: "", function: { name: "file_read", arguments: '{"path":"b.ts"}' } },
+    ]]),
+    [["call_0", "file_read", { path: "a.ts" }], ["call_1", "file_read", { path: "b.ts" }]],
+  );
+});

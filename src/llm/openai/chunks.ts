@@ -82,13 +82,21 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
   }
 
   /** The call a delta belongs to, or undefined when it opens one. */
-  function callOf(index: number | undefined, serverId: string | undefined): OpenCall | undefined {
+  function callOf(
+    index: number | undefined,
+    serverId: string | undefined,
+    named: boolean,
+  ): OpenCall | undefined {
     if (serverId !== undefined) {
       const known = byId.get(serverId);
       if (known) return known;
     }
-    // Without an index each entry is a call of its own (some compatible servers omit it).
-    if (index === undefined) return undefined;
+    if (index === undefined) {
+      // Some compatible servers omit `index`: a delta that names a function (Gemini sends each
+      // call whole, named, without an id) or brings a new id opens a call; one with arguments
+      // only goes on with the last call opened.
+      return named || serverId !== undefined ? undefined : calls.at(-1);
+    }
     const at = byIndex.get(index);
     return at && (serverId === undefined || at.serverId === undefined) ? at : undefined;
   }
@@ -114,7 +122,7 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
       for (const call of delta?.tool_calls ?? []) {
         const serverId = call.id || undefined;
         const index = call.index ?? undefined;
-        let open = callOf(index, serverId);
+        let open = callOf(index, serverId, Boolean(call.function?.name));
         if (!open) {
           const id = serverId ?? `call_${calls.length}`;
           open = { id, serverId, name: call.function?.name ?? "", args: "" };
