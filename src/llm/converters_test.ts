@@ -130,4 +130,13 @@ Deno.test("tool call deltas without an index: a named entry opens a call, an unn
     ]]),
     [["call_0", "file_read", { path: "a.ts" }], ["call_1", "file_read", { path: "b.ts" }]],
   );
+  // Arguments sent as an object rather than a JSON string.
+  assert.deepEqual(
+    ends([[{
+      index: 0,
+      id: "c9",
+      function: { name: "x", arguments: { n: 1 } as unknown as string },
+    }]]),
+    [["c9", "x", { n: 1 }]],
+  );
 });

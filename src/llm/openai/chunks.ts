@@ -132,7 +132,9 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
           parts.push({ type: "tool-call-start", id: open.id, name: open.name });
         }
         if (call.extra_content != null) open.fields = { extra_content: call.extra_content };
-        const args = call.function?.arguments;
+        // Arguments are a JSON string; a few servers send the object itself.
+        const raw = call.function?.arguments as unknown;
+        const args = raw !== null && typeof raw === "object" ? JSON.stringify(raw) : raw as string;
         if (args) {
           open.args += args;
           parts.push({ type: "tool-call-delta", id: open.id, argsDelta: args });
