@@ -140,3 +140,23 @@ Deno.test("tool call deltas without an index: a named entry opens a call, an unn
     [["c9", "x", { n: 1 }]],
   );
 });
+
+Deno.test("an Anthropic tool_use whose input comes whole in its start block, with no deltas, keeps it", () => {
+  const c = createAnthropicConverter();
+  const parts = [
+    { type: "message_start", message: { usage: { input_tokens: 1 } } },
+    {
+      type: "content_block_start",
+      index: 0,
+      content_block: { type: "tool_use", id: "t1", name: "file_read", input: { path: "a.ts" } },
+    },
+    { type: "content_block_stop", index: 0 },
+  ].flatMap((e) => c.push(e));
+  assert.deepEqual(parts.at(-1), {
+    type: "tool-call-end",
+    id: "t1",
+    name: "file_read",
+    input: { path: "a.ts" },
+    argsText: '{"path":"a.ts"}',
+  });
+});

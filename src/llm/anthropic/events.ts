@@ -8,7 +8,7 @@ export interface AnthropicEvent {
   type: string;
   index?: number;
   message?: { usage?: AnthropicUsage };
-  content_block?: { type: string; id?: string; name?: string; text?: string };
+  content_block?: { type: string; id?: string; name?: string; text?: string; input?: unknown };
   delta?: {
     type?: string;
     text?: string;
@@ -39,7 +39,7 @@ const NONE: readonly StreamPart[] = [];
 
 /** A converter for one Anthropic message stream. */
 export function createAnthropicConverter(): Converter<AnthropicEvent> {
-  const tools = new Map<number, { id: string; name: string; args: string }>();
+  const tools = new Map<number, { id: string; name: string; args: string; whole: string }>();
   const usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   let stopReason: string | null | undefined;
   let stopped = false;
@@ -63,7 +63,18 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
         case "content_block_start": {
           const block = event.content_block;
           if (block?.type === "tool_use") {
-            const call = { id: block.id ?? `toolu_${index}`, name: block.name ?? "", args: "" };
+            // Anthropic streams the input in deltas after an empty `{}`; a compatible server may
+            // send it whole here instead, and no deltas.
+            const whole = block.input !== null && typeof block.input === "object" &&
+                Object.keys(block.input).length > 0
+              ? JSON.stringify(block.input)
+              : "";
+            const call = {
+              id: block.id ?? `toolu_${index}`,
+              name: block.name ?? "",
+              args: "",
+              whole,
+            };
             tools.set(index, call);
             return [{ type: "tool-call-start", id: call.id, name: call.name }];
           }
@@ -88,7 +99,7 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
           const call = tools.get(index);
           if (!call) return NONE;
           tools.delete(index);
-          return [endToolCall(call.id, call.name, call.args)];
+          return [endToolCall(call.id, call.name, call.args === "" ? call.whole : call.args)];
         }
         case "message_delta":
           if (event.delta?.stop_reason !== undefined) stopReason = event.delta.stop_reason;
