@@ -56,6 +56,9 @@ const RETRYABLE_TYPES = new Set([
   "server_error",
 ]);
 
+/** An account out of money or quota, as OpenAI ("insufficient_quota") and Anthropic word it. */
+const BILLING = /exceeded your current quota|credit balance is too low|insufficient_quota/i;
+
 /** Mistral's API (and servers running its chat template) refusing another API's tool call ids. */
 const MISTRAL_IDS = /tool call id .{0,200}must be a-z, A-Z, 0-9, with a length of 9/i;
 
@@ -87,6 +90,17 @@ export function judgeFault(
       return { retryable: true, error: make("PROVIDER", `the stream was malformed${said}`) };
     case "incomplete":
       return { retryable: true, error: make("PROVIDER", "the stream ended before the reply did") };
+  }
+  if (fault.type === "insufficient_quota" || BILLING.test(fault.message)) {
+    // Not a rate: nothing changes by waiting.
+    return {
+      retryable: false,
+      error: make(
+        "PROVIDER",
+        `the account is out of quota or credit${status ? ` (${status})` : ""}${said}; check ` +
+          "the plan and billing of this provider's account",
+      ),
+    };
   }
   if (status === 429 || fault.type === "rate_limit_error") {
     return {

@@ -238,3 +238,30 @@ Deno.test("a server that wants Mistral's tool call ids is not retried and says w
     assert.match(verdict.error.message, /\[providers\.lab\] tool_call_ids = "mistral"/);
   }
 });
+
+Deno.test("an account out of quota or credit is not retried, and says to check billing", () => {
+  const faults: Parameters<typeof judgeFault>[0][] = [
+    {
+      kind: "http",
+      status: 429,
+      type: "insufficient_quota",
+      message: "You exceeded your current quota, please check your plan and billing details.",
+    },
+    {
+      kind: "http",
+      status: 400,
+      type: "invalid_request_error",
+      message: "Your credit balance is too low to access the Anthropic API.",
+    },
+  ];
+  for (const fault of faults) {
+    const verdict = judgeFault(fault, "p:m");
+    assert.equal(verdict.retryable, false, fault.message);
+    assert.match(verdict.error.message, /out of quota or credit .*; check the plan and billing/);
+  }
+  // An ordinary rate limit is still retried.
+  assert.equal(
+    judgeFault({ kind: "http", status: 429, message: "slow down" }, "p:m").retryable,
+    true,
+  );
+});
