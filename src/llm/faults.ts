@@ -44,7 +44,7 @@ export interface Judgement {
  * size").
  */
 const OVERFLOW =
-  /prompt is too long|context[ _]length|maximum prompt length|context window|exceeds the maximum number of tokens|reduce the length of the messages|available context size/i;
+  /prompt is too long|context[ _]length|context limit|maximum prompt length|context window|exceeds the maximum number of tokens|reduce the length of the messages|available context size/i;
 
 /** A refused connection is retried once, soon: the server may be restarting. */
 const REFUSED_RETRY_DELAY_MS = 500;
@@ -55,6 +55,10 @@ const RETRYABLE_TYPES = new Set([
   "api_error",
   "server_error",
 ]);
+
+/** A reply limit (max_tokens) above the model's, as Anthropic and OpenAI word it. */
+const OUTPUT_LIMIT =
+  /max_(completion_)?tokens.{0,80}(too large|maximum|at most|exceed)|maximum allowed number of output tokens/i;
 
 /** An account out of money or quota, as OpenAI ("insufficient_quota") and Anthropic word it. */
 const BILLING = /exceeded your current quota|credit balance is too low|insufficient_quota/i;
@@ -122,6 +126,16 @@ export function judgeFault(
       retryable,
       retryAfterMs,
       error: make("PROVIDER", `the provider reported an error${said}`),
+    };
+  }
+  if (status === 400 && OUTPUT_LIMIT.test(fault.message) && !OVERFLOW.test(fault.message)) {
+    return {
+      retryable: false,
+      error: make(
+        "PROVIDER",
+        `the reply's limit is above what the model allows (400)${said}; set [models."${modelId}"] ` +
+          "max_output to the model's limit (or [context] reserved_output_tokens lower)",
+      ),
     };
   }
   if ((status === 400 || status === 422) && /stream_options/.test(fault.message)) {

@@ -208,6 +208,7 @@ Deno.test("a request longer than the context window is told apart from other ref
     "The input token count (1100000) exceeds the maximum number of tokens allowed (1048576).",
     "Please reduce the length of the messages or completion.",
     "the request exceeds the available context size, try increasing it",
+    "input length and `max_tokens` exceed context limit: 197202 + 32000 > 200000, decrease input length or `max_tokens` and try again",
   ];
   for (const message of overflows) {
     const verdict = judgeFault({ kind: "http", status: 400, message }, "m");
@@ -264,4 +265,17 @@ Deno.test("an account out of quota or credit is not retried, and says to check b
     judgeFault({ kind: "http", status: 429, message: "slow down" }, "p:m").retryable,
     true,
   );
+});
+
+Deno.test("a reply limit above the model's is explained with the setting to change", () => {
+  for (
+    const message of [
+      "max_tokens: 64000 > 32000, which is the maximum allowed number of output tokens for claude-opus-4-1-20250805",
+      "max_tokens is too large: 40000. This model supports at most 16384 completion tokens, whereas you provided 40000.",
+    ]
+  ) {
+    const verdict = judgeFault({ kind: "http", status: 400, message }, "lab:m");
+    assert.equal(verdict.retryable, false);
+    assert.match(verdict.error.message, /set \[models\."lab:m"\] max_output/, message);
+  }
 });
