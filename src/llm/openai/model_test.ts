@@ -234,3 +234,27 @@ Deno.test("Mistral, and a server set so, get no stream_options; its 422 for them
       "set [providers.lab] stream_options = false in .loom.toml or ~/.loom/config.toml",
   );
 });
+
+Deno.test("DeepSeek gets reasoning_content back from its reasoner, not from deepseek-chat", async () => {
+  await using llm = await startFakeLlm();
+  const messages: Message[] = [
+    { role: "user", content: "go" },
+    { role: "assistant", content: "Hello." },
+    { role: "user", content: "again" },
+  ];
+  const sent = async (modelString: string) => {
+    llm.enqueue(reply.text("ok"));
+    const model = createModel(modelString, {
+      env: { DEEPSEEK_API_KEY: "d" },
+      config: { providers: { deepseek: { base_url: llm.openaiURL } } },
+    });
+    await collect(model, { messages });
+    return llm.requests.at(-1)!.body.messages[1];
+  };
+  assert.deepEqual(await sent("deepseek:deepseek-reasoner"), {
+    role: "assistant",
+    content: "Hello.",
+    reasoning_content: "",
+  });
+  assert.deepEqual(await sent("deepseek:deepseek-chat"), { role: "assistant", content: "Hello." });
+});

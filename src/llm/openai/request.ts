@@ -37,11 +37,24 @@ export function toOpenAIRequest(
     model: info.model,
     stream: true,
     ...(quirks.streamOptions === false ? {} : { stream_options: { include_usage: true } }),
-    messages: toOpenAIMessages(request.messages, quirks),
+    messages: toOpenAIMessages(request.messages, {
+      ...quirks,
+      // Only a model in thinking mode wants it: deepseek-chat is sent what it was before.
+      echoReasoning: quirks.echoReasoning === true &&
+        (info.reasoning || request.messages.some(hasReasoning)),
+    }),
     [quirks.maxTokensField ?? "max_tokens"]: maxTokens,
     ...(tools.length > 0 ? { tools } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
   };
+}
+
+/** True for an assistant message that came with reasoning to send back. */
+function hasReasoning(message: Message): boolean {
+  return message.role === "assistant" && typeof message.content !== "string" &&
+    message.content.some((p) =>
+      p.type === "tool_use" && typeof p.providerFields?.reasoning_content === "string"
+    );
 }
 
 /**
