@@ -32,6 +32,9 @@ const CATALOG: Record<string, Row> = {
   "openai:gpt-4o": [128 * K, 16_384, 2.5, 10, 1.25, 0],
   "openai:o3": [200 * K, 100 * K, 2, 8, 0.5, 0],
   "openai:o4-mini": [200 * K, 100 * K, 1.1, 4.4, 0.275, 0],
+  // Gemini 3 (preview): prices of prompts up to 200K tokens.
+  "google:gemini-3-pro-preview": [1_048_576, 65_536, 2, 12, 0.2, 0],
+  "google:gemini-3-flash-preview": [1_048_576, 65_536, 0.5, 3, 0.05, 0],
   "google:gemini-2.5-pro": [1_048_576, 65_536, 1.25, 10, 0.125, 0],
   "google:gemini-2.5-flash": [1_048_576, 65_536, 0.3, 2.5, 0.03, 0],
   "google:gemini-2.5-flash-lite": [1_048_576, 65_536, 0.1, 0.4, 0.01, 0],
@@ -57,6 +60,8 @@ const REASONING = new Set([
   "openai:gpt-5-nano",
   "openai:o3",
   "openai:o4-mini",
+  "google:gemini-3-pro-preview",
+  "google:gemini-3-flash-preview",
   "google:gemini-2.5-pro",
   "google:gemini-2.5-flash",
   "google:gemini-2.5-flash-lite",
