@@ -160,3 +160,33 @@ Deno.test("an Anthropic tool_use whose input comes whole in its start block, wit
     argsText: '{"path":"a.ts"}',
   });
 });
+
+Deno.test("an Anthropic tool_use block left open at message_stop still ends, with its arguments so far", () => {
+  const c = createAnthropicConverter();
+  for (
+    const e of [
+      { type: "message_start", message: { usage: { input_tokens: 1 } } },
+      {
+        type: "content_block_start",
+        index: 0,
+        content_block: { type: "tool_use", id: "t1", name: "file_write", input: {} },
+      },
+      {
+        type: "content_block_delta",
+        index: 0,
+        delta: { type: "input_json_delta", partial_json: '{"path":"a' },
+      },
+      { type: "message_delta", delta: { stop_reason: "max_tokens" }, usage: { output_tokens: 9 } },
+      { type: "message_stop" },
+    ]
+  ) c.push(e);
+  const tail = c.end()!;
+  assert.deepEqual(tail[0], {
+    type: "tool-call-end",
+    id: "t1",
+    name: "file_write",
+    input: undefined,
+    argsText: '{"path":"a',
+  });
+  assert.deepEqual(tail.at(-1), { type: "finish", reason: "length", raw: "max_tokens" });
+});

@@ -115,7 +115,14 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
     end() {
       if (!stopped) return undefined;
       const reason = REASONS[stopReason ?? ""] ?? "other";
+      // A call whose block was never closed (a compatible server cut at max_tokens) still ends:
+      // its arguments as far as they came, so the model hears what happened to it.
+      const open = [...tools.values()].map((c) =>
+        endToolCall(c.id, c.name, c.args === "" ? c.whole : c.args)
+      );
+      tools.clear();
       return [
+        ...open,
         { type: "usage", usage: { ...usage } },
         { type: "finish", reason, raw: stopReason ?? undefined },
       ];
