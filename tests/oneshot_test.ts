@@ -221,3 +221,19 @@ Deno.test("an answer cut off at the output limit says so on stderr and exits 1",
     /Cut off: the reply reached its output limit; ask to go on, or raise \[context\] reserved_output_tokens/,
   );
 });
+
+Deno.test("a reply the provider stops (a refusal, its content filter) says so on stderr and exits 1", async () => {
+  for (const model of ["anthropic:claude-sonnet-4-6", "openai:gpt-5"]) {
+    await using llm = await startFakeLlm({
+      fallback: scriptedAgent([{ ...reply.text("I can"), stop: "refusal" }]),
+    });
+    await using project = await createTempProject();
+    const run = await runLoom(["-p", "something", "--model", model], {
+      cwd: project.root,
+      home: await tempHome(),
+      env: llm.env(),
+    });
+    assert.equal(run.code, 1, model);
+    assert.match(run.stderr, /Refused: the provider stopped the reply/, model);
+  }
+});

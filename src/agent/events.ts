@@ -19,7 +19,9 @@ export type StopReason =
   | "token_limit"
   | "cancelled"
   | "error"
-  | "length";
+  | "length"
+  /** The provider stopped the reply: a refusal, or its content filter. */
+  | "refused";
 
 /** Every event an agent run emits, in order. */
 export type AgentEvent =

@@ -122,7 +122,11 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     if (content.length > 0) options.history.append({ role: "assistant", content });
     if (turn.text !== "") lastText = turn.text;
     if (turn.calls.length === 0) {
-      const reason = turn.finish === "length" ? "length" : "final";
+      const reason = turn.finish === "length"
+        ? "length"
+        : turn.finish === "content_filter"
+        ? "refused"
+        : "final";
       return { text: turn.text, reason, steps: step - first + 1 };
     }
     const results = await executeCalls(turn.calls, {

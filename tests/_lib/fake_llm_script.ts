@@ -14,7 +14,7 @@ export interface FakeMessage {
   toolCalls?: FakeToolCall[];
   /** Pieces the text and each tool's arguments are split into (default 3). */
   chunks?: number;
-  stop?: "end_turn" | "tool_use" | "max_tokens";
+  stop?: "end_turn" | "tool_use" | "max_tokens" | "refusal";
   outputTokens?: number;
   /** A slow provider: this long between one event and the next. */
   gapMs?: number;

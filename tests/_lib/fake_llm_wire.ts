@@ -153,6 +153,8 @@ export function openaiFrames(
   }
   const finish = msg.stop === "max_tokens"
     ? "length"
+    : msg.stop === "refusal"
+    ? "content_filter"
     : msg.toolCalls?.length
     ? "tool_calls"
     : "stop";

@@ -17,6 +17,8 @@ export function stopNote(reason: StopReason): [string, string] | undefined {
         "Cut off",
         "the reply reached its output limit; ask to go on, or raise [context] reserved_output_tokens",
       ];
+    case "refused":
+      return ["Refused", "the provider stopped the reply (a refusal or its content filter)"];
     default:
       return undefined;
   }
