@@ -1,5 +1,5 @@
 // The agent: one session at a time, driven by `run`, which streams typed events.
-import { LoomError } from "../core/mod.ts";
+import { isBlank, LoomError } from "../core/mod.ts";
 import type { Clock, LanguageModel, Message, ToolDefinition, Usage } from "../core/mod.ts";
 import type { LoomConfig } from "../config/schema.ts";
 import type { ProjectRules } from "../config/rules_types.ts";
@@ -243,7 +243,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     // The wait on the person is over.
     store.waited();
     // Nothing to answer, and a blank message in the session would be refused by some providers.
-    if (!/\S/.test(input)) {
+    if (isBlank(input)) {
       throw new LoomError("USAGE", "Cannot run the turn: the message is empty; say what to do");
     }
     const resumed = session !== undefined;

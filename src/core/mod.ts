@@ -8,7 +8,7 @@ export type {
   ToolSpec,
 } from "./tool.ts";
 export { refuseSpecialFile, specialKind } from "./files.ts";
-export { capOutput, cutText, cutTextEnd, truncateLines } from "./truncate.ts";
+export { capOutput, cutText, cutTextEnd, isBlank, truncateLines } from "./truncate.ts";
 export { wellFormed, wellFormedJson, wellFormedValue } from "./well_formed.ts";
 export type { CappedOutput } from "./truncate.ts";
 export { toPosix } from "./paths.ts";

@@ -28,6 +28,16 @@ export function truncateLines(lines: string[], max: number): { kept: string[]; c
   return { kept: lines.slice(0, max), cut: lines.length - max };
 }
 
+/**
+ * True when `text` is empty or only white space. Most text starts with a printable ASCII
+ * character and is settled there, without running a regex (which V8 may have to compile again
+ * after a garbage collection, on the path of every turn).
+ */
+export function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return !(first > 32 && first < 127) && !/\S/.test(text);
+}
+
 const isHigh = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
 const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 

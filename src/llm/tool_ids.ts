@@ -9,8 +9,18 @@ import { createHash } from "node:crypto";
 /** The id rules of one API. */
 export type ToolIdRule = "anthropic" | "openai" | "mistral";
 
-const ANTHROPIC_ID = /^[A-Za-z0-9_-]+$/;
-const MISTRAL_ID = /^[A-Za-z0-9]{9}$/;
+/** True when every character of `id` is a letter or a digit, or `_` or `-` when `dashes`. */
+function hasOnly(id: string, dashes: boolean): boolean {
+  // A loop rather than a regex: this runs for each call in each request, and a rarely run regex
+  // may be compiled again after each garbage collection.
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ||
+      (dashes && (c === 95 || c === 45));
+    if (!ok) return false;
+  }
+  return true;
+}
 const OPENAI_MAX = 40;
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -23,11 +33,11 @@ const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 export function wireToolId(id: string, rule: ToolIdRule): string {
   switch (rule) {
     case "anthropic":
-      return ANTHROPIC_ID.test(id) ? id : `toolu_${digest(id, 22)}`;
+      return id !== "" && hasOnly(id, true) ? id : `toolu_${digest(id, 22)}`;
     case "openai":
       return id !== "" && id.length <= OPENAI_MAX ? id : `call_${digest(id, 22)}`;
     case "mistral":
-      return MISTRAL_ID.test(id) ? id : digest(id, 9);
+      return id.length === 9 && hasOnly(id, false) ? id : digest(id, 9);
   }
 }
 

@@ -1,17 +1,11 @@
 // Loom messages → an Anthropic Messages request, with prompt-cache breakpoints. Pure.
 import type Anthropic from "@anthropic-ai/sdk";
-import { wellFormedValue } from "../../core/mod.ts";
+import { isBlank, wellFormedValue } from "../../core/mod.ts";
 import type { Message, ModelInfo, ModelRequest } from "../../core/mod.ts";
 import { wireToolId } from "../tool_ids.ts";
 
 type Block = Anthropic.ContentBlockParam;
 
-/**
- * The API refuses a text block that is empty or only white space ("text content blocks must
- * contain non-whitespace text"), and a session holding one would be refused on every later call:
- * such a block (a model's reply of "\n\n" before a tool call) is left out of what is sent.
- */
-const blank = (text: string) => !/\S/.test(text);
 /** A message that goes into `messages` (system ones go into `system`). */
 export type SentMessage = Exclude<Message, { role: "system" }>;
 const EPHEMERAL = { type: "ephemeral" } as const;
@@ -66,15 +60,20 @@ export function toAnthropicMessages(messages: Message[]): Anthropic.MessageParam
   return out;
 }
 
+/**
+ * The blocks of one message. The API refuses a text block that is empty or only white space
+ * ("text content blocks must contain non-whitespace text"), and a session holding one would be
+ * refused on every later call: such a block (a reply of "\n\n" before a tool call) is left out.
+ */
 function toBlocks(message: SentMessage): Block[] {
   if (typeof message.content === "string") {
-    return blank(message.content) ? [] : [{ type: "text", text: message.content }];
+    return isBlank(message.content) ? [] : [{ type: "text", text: message.content }];
   }
   const blocks: Block[] = [];
   for (const part of message.content) {
     switch (part.type) {
       case "text":
-        if (!blank(part.text)) blocks.push({ type: "text", text: part.text });
+        if (!isBlank(part.text)) blocks.push({ type: "text", text: part.text });
         break;
       case "image":
         blocks.push({
@@ -114,7 +113,7 @@ function toBlocks(message: SentMessage): Block[] {
  */
 export function blockTexts(message: SentMessage): string[] {
   if (typeof message.content === "string") {
-    return blank(message.content)
+    return isBlank(message.content)
       ? []
       : [`{"type":"text","text":${JSON.stringify(message.content)}}`];
   }
@@ -122,7 +121,7 @@ export function blockTexts(message: SentMessage): string[] {
   for (const part of message.content) {
     switch (part.type) {
       case "text":
-        if (!blank(part.text)) blocks.push(`{"type":"text","text":${JSON.stringify(part.text)}}`);
+        if (!isBlank(part.text)) blocks.push(`{"type":"text","text":${JSON.stringify(part.text)}}`);
         break;
       case "tool_result":
         blocks.push(
