@@ -277,19 +277,17 @@ Deno.test("a model that reasons gets room for its reasoning in the reply's limit
   assert.equal(lookupModel("openai:gpt-5-2025-08-07").reasoning, true, "a dated id");
   assert.equal(lookupModel("anthropic:claude-sonnet-4-6").reasoning, false);
   assert.equal(lookupModel("lab:thinker", { "lab:thinker": { reasoning: true } }).reasoning, true);
-  const limits: [string, number | undefined, string, number][] = [
-    ["openai:gpt-5", undefined, "max_completion_tokens", 32_000],
-    ["anthropic:claude-sonnet-4-6", undefined, "max_tokens", 8192],
-    ["openai:gpt-5", 4096, "max_completion_tokens", 4096],
+  const limits: [string, Record<string, number>, string, number][] = [
+    ["openai:gpt-5", {}, "max_completion_tokens", 32_000],
+    ["anthropic:claude-sonnet-4-6", {}, "max_tokens", 8192],
+    ["openai:gpt-5", { reasoning_output_tokens: 4096 }, "max_completion_tokens", 4096],
+    ["openai:gpt-5", { reserved_output_tokens: 1000 }, "max_completion_tokens", 32_000],
   ];
-  for (const [model, reserved, field, sent] of limits) {
+  for (const [model, context, field, sent] of limits) {
     await using llm = await startFakeLlm();
-    await using t = await openTestAgent(llm, {
-      model,
-      config: reserved === undefined ? {} : { context: { reserved_output_tokens: reserved } },
-    });
+    await using t = await openTestAgent(llm, { model, config: { context } });
     llm.enqueue(reply.text("Thought it through."), reply.text("Thinking"));
     await drain(t.agent.run("a hard question"));
-    assert.equal(llm.requests[0].body[field], sent, `${model} ${reserved}`);
+    assert.equal(llm.requests[0].body[field], sent, `${model} ${JSON.stringify(context)}`);
   }
 });

@@ -218,7 +218,7 @@ Deno.test("an answer cut off at the output limit says so on stderr and exits 1",
   assert.equal(run.stdout, "The first half of\n");
   assert.match(
     run.stderr,
-    /Cut off: the reply reached its output limit; ask to go on, or raise \[context\] reserved_output_tokens/,
+    /Cut off: the reply reached its output limit; ask to go on, or raise \[context\] reserved_output_tokens \(reasoning_output_tokens for a model that reasons\)/,
   );
 });
 

@@ -28,14 +28,6 @@ export function toolTokens(tools: ToolDefinition[]): number {
   );
 }
 
-/** The reply's limit when `[context] reserved_output_tokens` is unset. */
-const OUTPUT_TOKENS = 8192;
-/**
- * The same for a model that reasons: its reasoning counts against the limit, and at 8,192 a hard
- * question could end with no answer at all (OpenAI advises leaving some 25,000 for reasoning).
- */
-const REASONING_OUTPUT_TOKENS = 32_000;
-
 /**
  * Splits the model's window: reserved output, the system prompt (its decision-context and
  * repo-map slots at their `[context]` maxima), the tools, and the rest for history.
@@ -47,8 +39,11 @@ export function computeBudget(input: {
   systemTokens: number;
   toolTokens: number;
 }): ContextBudget {
-  const reserved = input.context.reserved_output_tokens ??
-    (input.info.reasoning ? REASONING_OUTPUT_TOKENS : OUTPUT_TOKENS);
+  // A model that reasons spends its reasoning from the reply's limit: at 8,192 a hard question
+  // could end with no answer at all (OpenAI advises leaving some 25,000 for reasoning).
+  const reserved = input.info.reasoning
+    ? input.context.reasoning_output_tokens
+    : input.context.reserved_output_tokens;
   const reservedOutput = Math.min(reserved, input.info.maxOutput);
   const decisionContext = input.context.max_decision_context_tokens;
   const repoMap = input.context.max_repo_map_tokens;

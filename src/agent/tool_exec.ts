@@ -155,7 +155,8 @@ async function outcomeOf(call: PendingCall, options: ExecOptions): Promise<ToolO
           limit ? ` (${limit.toLocaleString("en-US")} tokens)` : ""
         } before these arguments were complete; make smaller calls: write a long file in ` +
         "parts (file_write the start, then file_edit to add the rest) and make large changes " +
-        "as several edits ([context] reserved_output_tokens sets the limit)",
+        "as several edits ([context] reserved_output_tokens sets the limit; " +
+        "reasoning_output_tokens for a model that reasons)",
       isError: true,
       code: "USAGE",
     };

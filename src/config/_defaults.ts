@@ -14,6 +14,8 @@ export function plainDefaults(): LoomConfig {
     context: {
       max_repo_map_tokens: 2048,
       max_decision_context_tokens: 1024,
+      reserved_output_tokens: 8192,
+      reasoning_output_tokens: 32_000,
     },
     mcp: { server_enabled: true, servers: {} },
     lsp: { enabled: true, servers: {} },

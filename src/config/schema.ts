@@ -49,8 +49,9 @@ export const configSchema = z.object({
   context: z.object({
     max_repo_map_tokens: z.number().int().min(0).max(200_000).default(2048),
     max_decision_context_tokens: z.number().int().min(0).max(200_000).default(1024),
-    /** Unset: 8,192, or 32,000 for a model that reasons (see ModelInfo.reasoning). */
-    reserved_output_tokens: z.number().int().min(0).max(200_000).optional(),
+    reserved_output_tokens: z.number().int().min(0).max(200_000).default(8192),
+    /** The same for a model that reasons (see ModelInfo.reasoning): its reasoning counts too. */
+    reasoning_output_tokens: z.number().int().min(0).max(200_000).default(32_000),
   }).prefault({}),
   mcp: z.object({
     server_enabled: z.boolean().default(true),

@@ -126,9 +126,9 @@ export interface ModelInfo {
   tools: boolean;
   /**
    * The model reasons before it answers, and its reasoning counts against the output limit
-   * (OpenAI's gpt-5 and o-series, DeepSeek's reasoner, Gemini 2.5, Grok 4).
+   * (OpenAI's gpt-5 and o-series, DeepSeek's reasoner, Gemini 2.5, Grok 4). Absent: it does not.
    */
-  reasoning: boolean;
+  reasoning?: boolean;
   /** False when neither the catalog nor the config knows the model (conservative defaults). */
   known: boolean;
 }

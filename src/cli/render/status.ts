@@ -15,7 +15,8 @@ export function stopNote(reason: StopReason): [string, string] | undefined {
     case "length":
       return [
         "Cut off",
-        "the reply reached its output limit; ask to go on, or raise [context] reserved_output_tokens",
+        "the reply reached its output limit; ask to go on, or raise [context] " +
+        "reserved_output_tokens (reasoning_output_tokens for a model that reasons)",
       ];
     case "refused":
       return ["Refused", "the provider stopped the reply (a refusal or its content filter)"];
