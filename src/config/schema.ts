@@ -19,6 +19,7 @@ const providerEntry = z.object({
   api: z.enum(["openai", "anthropic"]).optional(),
   tool_call_ids: z.enum(["mistral"]).optional(),
   stream_options: z.boolean().optional(),
+  reasoning_content: z.boolean().optional(),
 });
 
 const modelEntry = z.object({

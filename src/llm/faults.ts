@@ -149,6 +149,17 @@ export function judgeFault(
       ),
     };
   }
+  if (status === 400 && /missing `?reasoning_content`? field/i.test(fault.message)) {
+    const provider = modelId.split(":")[0];
+    return {
+      retryable: false,
+      error: make(
+        "PROVIDER",
+        `the server wants the model's reasoning sent back (400)${said}; set ` +
+          `[providers.${provider}] reasoning_content = true in .loom.toml or ~/.loom/config.toml`,
+      ),
+    };
+  }
   if (MISTRAL_IDS.test(fault.message)) {
     // Refused for the request's shape (some servers say so with a 500): a retry would be too.
     const provider = modelId.split(":")[0];

@@ -279,3 +279,14 @@ Deno.test("a reply limit above the model's is explained with the setting to chan
     assert.match(verdict.error.message, /set \[models\."lab:m"\] max_output/, message);
   }
 });
+
+Deno.test("a server that wants reasoning_content back names the setting that sends it", () => {
+  const verdict = judgeFault({
+    kind: "http",
+    status: 400,
+    message:
+      "Missing `reasoning_content` field in the assistant message at message index 2. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls",
+  }, "moonshot:kimi-k2-thinking");
+  assert.equal(verdict.retryable, false);
+  assert.match(verdict.error.message, /set \[providers\.moonshot\] reasoning_content = true/);
+});

@@ -43,6 +43,8 @@ export interface ProviderSettings {
   tool_call_ids?: "mistral";
   /** False for a server that refuses `stream_options` (it must then report usage unasked). */
   stream_options?: boolean;
+  /** True for a server whose thinking models want their reasoning_content back (DeepSeek, Kimi). */
+  reasoning_content?: boolean;
 }
 
 /** The built-in providers. */
@@ -148,6 +150,7 @@ export function resolveProvider(
     ...(own?.api_key_env ? { apiKeyEnv: own.api_key_env } : {}),
     ...(own?.tool_call_ids ? { toolCallIds: own.tool_call_ids } : {}),
     ...(own?.stream_options !== undefined ? { streamOptions: own.stream_options } : {}),
+    ...(own?.reasoning_content !== undefined ? { echoReasoning: own.reasoning_content } : {}),
   };
   const fromEnv = spec.baseURLEnv ? env[spec.baseURLEnv]?.trim() : undefined;
   const baseURL = fromEnv || own?.base_url || spec.baseURL;

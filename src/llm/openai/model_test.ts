@@ -257,4 +257,15 @@ Deno.test("DeepSeek gets reasoning_content back from its reasoner, not from deep
     reasoning_content: "",
   });
   assert.deepEqual(await sent("deepseek:deepseek-chat"), { role: "assistant", content: "Hello." });
+  // Another server's thinking model, once its provider is set to want reasoning back.
+  llm.enqueue(reply.text("ok"));
+  const kimi = createModel("moonshot:kimi-k2-thinking", {
+    env: {},
+    config: {
+      providers: { moonshot: { base_url: llm.openaiURL, reasoning_content: true } },
+      models: { "moonshot:kimi-k2-thinking": { reasoning: true } },
+    },
+  });
+  await collect(kimi, { messages });
+  assert.equal(llm.requests.at(-1)!.body.messages[1].reasoning_content, "");
 });
