@@ -20,6 +20,7 @@ const providerEntry = z.object({
   tool_call_ids: z.enum(["mistral"]).optional(),
   stream_options: z.boolean().optional(),
   reasoning_content: z.boolean().optional(),
+  extra_content: z.boolean().optional(),
 });
 
 const modelEntry = z.object({

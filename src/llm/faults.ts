@@ -149,6 +149,19 @@ export function judgeFault(
       ),
     };
   }
+  if (/missing a thought_signature/i.test(fault.message)) {
+    const provider = modelId.split(":")[0];
+    return {
+      retryable: false,
+      error: make(
+        "PROVIDER",
+        `the server wants Gemini's thought signatures sent back${
+          status ? ` (${status})` : ""
+        }${said}; set [providers.${provider}] extra_content = true in .loom.toml or ` +
+          "~/.loom/config.toml",
+      ),
+    };
+  }
   if (status === 400 && /missing `?reasoning_content`? field/i.test(fault.message)) {
     const provider = modelId.split(":")[0];
     return {

@@ -290,3 +290,13 @@ Deno.test("a server that wants reasoning_content back names the setting that sen
   assert.equal(verdict.retryable, false);
   assert.match(verdict.error.message, /set \[providers\.moonshot\] reasoning_content = true/);
 });
+
+Deno.test("a server that wants Gemini's thought signatures back names the setting that sends them", () => {
+  const verdict = judgeFault({
+    kind: "http",
+    status: 400,
+    message: "Function call is missing a thought_signature in functionCall parts.",
+  }, "vertex:google/gemini-3-pro-preview");
+  assert.equal(verdict.retryable, false);
+  assert.match(verdict.error.message, /set \[providers\.vertex\] extra_content = true/);
+});

@@ -45,6 +45,8 @@ export interface ProviderSettings {
   stream_options?: boolean;
   /** True for a server whose thinking models want their reasoning_content back (DeepSeek, Kimi). */
   reasoning_content?: boolean;
+  /** True for a server that wants tool calls' extra_content back (Gemini 3 on Vertex AI). */
+  extra_content?: boolean;
 }
 
 /** The built-in providers. */
@@ -151,6 +153,7 @@ export function resolveProvider(
     ...(own?.tool_call_ids ? { toolCallIds: own.tool_call_ids } : {}),
     ...(own?.stream_options !== undefined ? { streamOptions: own.stream_options } : {}),
     ...(own?.reasoning_content !== undefined ? { echoReasoning: own.reasoning_content } : {}),
+    ...(own?.extra_content !== undefined ? { echoCallFields: own.extra_content } : {}),
   };
   const fromEnv = spec.baseURLEnv ? env[spec.baseURLEnv]?.trim() : undefined;
   const baseURL = fromEnv || own?.base_url || spec.baseURL;

@@ -269,3 +269,31 @@ Deno.test("DeepSeek gets reasoning_content back from its reasoner, not from deep
   await collect(kimi, { messages });
   assert.equal(llm.requests.at(-1)!.body.messages[1].reasoning_content, "");
 });
+
+Deno.test("a server set to want extra_content (Gemini 3 behind Vertex AI) gets it back with its call", async () => {
+  await using llm = await startFakeLlm();
+  const signed = { google: { thought_signature: "sig" } };
+  const messages: Message[] = [
+    { role: "user", content: "go" },
+    {
+      role: "assistant",
+      content: [{
+        type: "tool_use",
+        id: "c1",
+        name: "file_read",
+        input: {},
+        providerFields: { extra_content: signed },
+      }],
+    },
+    { role: "tool", content: [{ type: "tool_result", toolUseId: "c1", content: "A" }] },
+  ];
+  for (const [echo, expected] of [[true, signed], [false, undefined]] as const) {
+    llm.enqueue(reply.text("ok"));
+    const model = createModel("vertex:gemini-3-pro-preview", {
+      env: {},
+      config: { providers: { vertex: { base_url: llm.openaiURL, extra_content: echo } } },
+    });
+    await collect(model, { messages });
+    assert.deepEqual(llm.requests.at(-1)!.body.messages[1].tool_calls[0].extra_content, expected);
+  }
+});
