@@ -130,6 +130,22 @@ Deno.test("tool call deltas without an index: a named entry opens a call, an unn
     ]]),
     [["call_0", "file_read", { path: "a.ts" }], ["call_1", "file_read", { path: "b.ts" }]],
   );
+  // One id for two calls at two indexes (a server naming calls after their function).
+  assert.deepEqual(
+    ends([
+      [{
+        index: 0,
+        id: "file_read",
+        function: { name: "file_read", arguments: '{"path":"a.ts"}' },
+      }],
+      [{
+        index: 1,
+        id: "file_read",
+        function: { name: "file_read", arguments: '{"path":"b.ts"}' },
+      }],
+    ]),
+    [["file_read", "file_read", { path: "a.ts" }], ["file_read", "file_read", { path: "b.ts" }]],
+  );
   // Arguments sent as an object rather than a JSON string.
   assert.deepEqual(
     ends([[{

@@ -52,10 +52,9 @@ interface OpenCall {
 }
 
 /**
- * A converter for one chat completion stream. Deltas of tool calls are matched to calls by the
- * server's id, then by `index`: Ollama numbers every call of a reply 0 and vLLM repeats the id
- * in every delta, so a new id at an index already taken opens a new call, and a known id goes
- * to its call wherever it is.
+ * A converter for one chat completion stream. Deltas of tool calls are matched to calls by
+ * `index`, and by the server's id where that says more: Ollama numbers every call of a reply 0,
+ * so a new id at an index already taken opens a new call; vLLM repeats the id in every delta.
  */
 export function createOpenAIConverter(): Converter<OpenAIChunk> {
   const calls: OpenCall[] = [];
@@ -87,18 +86,20 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
     serverId: string | undefined,
     named: boolean,
   ): OpenCall | undefined {
-    if (serverId !== undefined) {
-      const known = byId.get(serverId);
-      if (known) return known;
+    if (index !== undefined) {
+      // The index says which call, unless it is taken by a call with another id: Ollama numbers
+      // every call of a reply 0. A free index opens a call even when its id was seen (a server
+      // that names calls after their function sends one id for two calls).
+      const at = byIndex.get(index);
+      const same = at !== undefined &&
+        (serverId === undefined || at.serverId === undefined || at.serverId === serverId);
+      return same ? at : undefined;
     }
-    if (index === undefined) {
-      // Some compatible servers omit `index`: a delta that names a function (Gemini sends each
-      // call whole, named, without an id) or brings a new id opens a call; one with arguments
-      // only goes on with the last call opened.
-      return named || serverId !== undefined ? undefined : calls.at(-1);
-    }
-    const at = byIndex.get(index);
-    return at && (serverId === undefined || at.serverId === undefined) ? at : undefined;
+    // Some compatible servers omit `index`: a known id goes on with its call; a delta that names a
+    // function (Gemini sends each call whole, named, without an id) or brings a new id opens a
+    // call; one with arguments only goes on with the last call opened.
+    if (serverId !== undefined) return byId.get(serverId);
+    return named ? undefined : calls.at(-1);
   }
 
   return {
