@@ -66,6 +66,30 @@ const BILLING = /exceeded your current quota|credit balance is too low|insuffici
 /** Mistral's API (and servers running its chat template) refusing another API's tool call ids. */
 const MISTRAL_IDS = /tool call id .{0,200}must be a-z, A-Z, 0-9, with a length of 9/i;
 
+/** Refusals of a request's shape that one `[providers.NAME]` setting fixes: [refused, why, fix]. */
+const SETTING_FIXES: [(status: number, message: string) => boolean, string, string][] = [
+  [
+    (status, message) => (status === 400 || status === 422) && /stream_options/.test(message),
+    "the server does not take stream_options",
+    "stream_options = false",
+  ],
+  [
+    (_, message) => /missing a thought_signature/i.test(message),
+    "the server wants Gemini's thought signatures sent back",
+    "extra_content = true",
+  ],
+  [
+    (status, message) => status === 400 && /missing `?reasoning_content`? field/i.test(message),
+    "the server wants the model's reasoning sent back",
+    "reasoning_content = true",
+  ],
+  [
+    (_, message) => MISTRAL_IDS.test(message),
+    "the server wants Mistral's tool call ids",
+    'tool_call_ids = "mistral"',
+  ],
+];
+
 /**
  * Judges a fault for model `modelId` whose key lives in `keyEnv` and which is served at
  * `endpoint` (both for the advice).
@@ -138,50 +162,15 @@ export function judgeFault(
       ),
     };
   }
-  if ((status === 400 || status === 422) && /stream_options/.test(fault.message)) {
-    const provider = modelId.split(":")[0];
-    return {
-      retryable: false,
-      error: make(
-        "PROVIDER",
-        `the server does not take stream_options (${status})${said}; set ` +
-          `[providers.${provider}] stream_options = false in .loom.toml or ~/.loom/config.toml`,
-      ),
-    };
-  }
-  if (/missing a thought_signature/i.test(fault.message)) {
-    const provider = modelId.split(":")[0];
-    return {
-      retryable: false,
-      error: make(
-        "PROVIDER",
-        `the server wants Gemini's thought signatures sent back${
-          status ? ` (${status})` : ""
-        }${said}; set [providers.${provider}] extra_content = true in .loom.toml or ` +
-          "~/.loom/config.toml",
-      ),
-    };
-  }
-  if (status === 400 && /missing `?reasoning_content`? field/i.test(fault.message)) {
-    const provider = modelId.split(":")[0];
-    return {
-      retryable: false,
-      error: make(
-        "PROVIDER",
-        `the server wants the model's reasoning sent back (400)${said}; set ` +
-          `[providers.${provider}] reasoning_content = true in .loom.toml or ~/.loom/config.toml`,
-      ),
-    };
-  }
-  if (MISTRAL_IDS.test(fault.message)) {
+  const fix = SETTING_FIXES.find(([refused]) => refused(status, fault.message));
+  if (fix) {
     // Refused for the request's shape (some servers say so with a 500): a retry would be too.
-    const provider = modelId.split(":")[0];
     return {
       retryable: false,
       error: make(
         "PROVIDER",
-        `the server wants Mistral's tool call ids (${status})${said}; set ` +
-          `[providers.${provider}] tool_call_ids = "mistral" in .loom.toml or ~/.loom/config.toml`,
+        `${fix[1]} (${status})${said}; set [providers.${modelId.split(":")[0]}] ${fix[2]} in ` +
+          ".loom.toml or ~/.loom/config.toml",
       ),
     };
   }

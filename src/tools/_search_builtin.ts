@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { LoomError, type ProgressUpdate, refuseSpecialFile } from "../core/mod.ts";
+import { LoomError, type ProgressUpdate } from "../core/mod.ts";
 import { createCatalog } from "../workspace/mod.ts";
 import { compileSearchRegex, type RegexMatch, type SearchRegex } from "./_regex.ts";
 import { loadGlobEngine, needsRe2 } from "../workspace/glob.ts";
@@ -58,6 +58,10 @@ export async function searchBuiltin(
 /** One buffer reused for every small file: fewer allocations, a lower peak RSS. */
 const shared = new Uint8Array(256 * 1024);
 
+/**
+ * Searches one regular file: the catalog lists only regular files, and content_search refuses a
+ * path that names a FIFO or a device before it gets here.
+ */
 function searchFile(
   abs: string,
   rel: string,
@@ -66,7 +70,6 @@ function searchFile(
 ): FileResult | null {
   let bytes: Uint8Array;
   try {
-    refuseSpecialFile(abs, "search");
     bytes = readSmall(abs) ?? Deno.readFileSync(abs);
   } catch {
     return null; // Vanished or unreadable, as rg skips it.

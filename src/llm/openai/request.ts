@@ -1,7 +1,7 @@
 // Loom messages → an OpenAI Chat Completions request. Pure.
 import type OpenAI from "openai";
 import { wellFormed, wellFormedJson, wellFormedValue } from "../../core/mod.ts";
-import type { Message, ModelInfo, ModelRequest } from "../../core/mod.ts";
+import type { Message, ModelInfo, ModelRequest, ToolDefinition } from "../../core/mod.ts";
 import { type ToolIdRule, wireToolId } from "../tool_ids.ts";
 
 type Param = OpenAI.ChatCompletionMessageParam;
@@ -28,10 +28,7 @@ export function toOpenAIRequest(
   info: ModelInfo,
   quirks: OpenAIQuirks = {},
 ): OpenAI.ChatCompletionCreateParamsStreaming {
-  const tools: OpenAI.ChatCompletionTool[] = wellFormedValue((request.tools ?? []).map((tool) => ({
-    type: "function",
-    function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
-  })));
+  const tools = (request.tools ?? []).map(toolParam);
   const maxTokens = request.maxTokens ?? Math.min(info.maxOutput, 8192);
   return {
     model: info.model,
@@ -47,6 +44,21 @@ export function toOpenAIRequest(
     ...(tools.length > 0 ? { tools } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
   };
+}
+
+/** Each tool's request form, made once: a definition never changes once sent. */
+const toolParams = new WeakMap<ToolDefinition, OpenAI.ChatCompletionTool>();
+
+function toolParam(tool: ToolDefinition): OpenAI.ChatCompletionTool {
+  let param = toolParams.get(tool);
+  if (param === undefined) {
+    param = wellFormedValue({
+      type: "function",
+      function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
+    });
+    toolParams.set(tool, param);
+  }
+  return param;
 }
 
 /** True for an assistant message that came with reasoning to send back. */
