@@ -276,6 +276,12 @@ Deno.test("a model that reasons gets room for its reasoning in the reply's limit
   assert.equal(lookupModel("openai:gpt-5").reasoning, true);
   assert.equal(lookupModel("openai:gpt-5-2025-08-07").reasoning, true, "a dated id");
   assert.equal(lookupModel("anthropic:claude-sonnet-4-6").reasoning, false);
+  const gemini3 = lookupModel("google:gemini-3-pro-preview");
+  assert.deepEqual([gemini3.known, gemini3.reasoning, gemini3.contextWindow], [
+    true,
+    true,
+    1_048_576,
+  ]);
   assert.equal(lookupModel("lab:thinker", { "lab:thinker": { reasoning: true } }).reasoning, true);
   const limits: [string, Record<string, number>, string, number][] = [
     ["openai:gpt-5", {}, "max_completion_tokens", 32_000],
