@@ -4,7 +4,10 @@ import type { Message } from "../core/mod.ts";
 import { countTokens } from "../llm/mod.ts";
 import type { LoopHistory } from "./loop.ts";
 
-/** Tokens a message adds to a prompt: its text, tool calls and results, plus a little framing. */
+/**
+ * Tokens a message adds to a prompt: its text, tool calls (with what goes back with them) and
+ * results, plus a little framing.
+ */
 export function messageTokens(message: Message): number {
   return measure(message, countTokens);
 }
@@ -28,6 +31,8 @@ function measure(message: Message, count: (text: string) => number): number {
         break;
       case "tool_use":
         total += 8 + count(part.name) + count(JSON.stringify(part.input));
+        // Reasoning sent back with the call (DeepSeek's, OpenRouter's details) is sent too.
+        if (part.providerFields) total += count(JSON.stringify(part.providerFields));
         break;
       case "tool_result":
         total += 8 + count(part.content);

@@ -64,3 +64,15 @@ Deno.test("after a summary replaces the oldest messages the totals are those of 
   assert.equal(conversation.entry(0).seq, 99);
   assert.equal(conversation.entry(1).seq, 4);
 });
+
+Deno.test("reasoning that goes back with a tool call counts toward the message's tokens", () => {
+  const call = (providerFields?: Record<string, unknown>): Message => ({
+    role: "assistant",
+    content: [{ type: "tool_use", id: "c1", name: "file_read", input: {}, providerFields }],
+  });
+  const reasoning = "Let me read the file before I change anything in it. ".repeat(40);
+  const bare = messageTokens(call());
+  const withReasoning = messageTokens(call({ reasoning_content: reasoning }));
+  assert.ok(withReasoning - bare >= 400, `${bare} → ${withReasoning}`);
+  assert.ok(messageTokenBound(call({ reasoning_content: reasoning })) >= withReasoning);
+});
