@@ -405,6 +405,7 @@ type OpenAIBody = {
     role: string;
     tool_calls?: { extra_content?: unknown }[];
     reasoning_content?: string;
+    reasoning_details?: unknown[];
   }[];
 };
 
@@ -462,6 +463,23 @@ Deno.test("Gemini 3's thought signature goes back with its tool call, after a re
   );
   // OpenAI refuses fields it does not know.
   assert.deepEqual(sentFields(toOpenAI), [undefined]);
+});
+
+Deno.test("OpenRouter's reasoning details (Gemini 3's signatures) go back with their calls, after a resume too, and only to OpenRouter", async () => {
+  // As OpenRouter does for Gemini 3: a message of this turn's calls without its signature fails.
+  const toOpenAI = await echoedAcrossResume(
+    "openrouter:google/gemini-3-pro-preview",
+    "openrouter_gemini3_reasoning_details",
+    (body) =>
+      body.messages.every((m) =>
+          m.tool_calls === undefined ||
+          JSON.stringify(m.reasoning_details ?? []).includes('"data":"CiQBjz1rX2Fz0n8sigOR"')
+        )
+        ? undefined
+        : "Gemini models require OpenRouter reasoning details to be preserved in each request. " +
+          "Upstream error: Function call is missing a thought_signature in functionCall parts.",
+  );
+  assert.ok(toOpenAI.messages.every((m) => m.reasoning_details === undefined));
 });
 
 Deno.test("DeepSeek's reasoning goes back with its assistant messages while tools are called, and only to DeepSeek", async () => {

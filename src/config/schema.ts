@@ -21,6 +21,7 @@ const providerEntry = z.object({
   stream_options: z.boolean().optional(),
   reasoning_content: z.boolean().optional(),
   extra_content: z.boolean().optional(),
+  reasoning_details: z.boolean().optional(),
 });
 
 const modelEntry = z.object({

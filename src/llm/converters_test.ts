@@ -39,6 +39,7 @@ const TABLE: [string, "anthropic" | "openai"][] = [
   ["vllm_id_every_delta", "openai"],
   ["gemini3_thought_signature", "openai"],
   ["deepseek_reasoner_tools", "openai"],
+  ["openrouter_gemini3_reasoning_details", "openai"],
 ];
 
 for (const [name, api] of TABLE) {
@@ -205,4 +206,43 @@ Deno.test("an Anthropic tool_use block left open at message_stop still ends, wit
     argsText: '{"path":"a',
   });
   assert.deepEqual(tail.at(-1), { type: "finish", reason: "length", raw: "max_tokens" });
+});
+
+Deno.test("OpenRouter's reasoning details are put together by type and index, encrypted ones kept as they came", () => {
+  const converter = createOpenAIConverter();
+  const chunk = (delta: Record<string, unknown>, finish?: string) => ({
+    choices: [{ delta, finish_reason: finish ?? null }],
+  });
+  const pieces = [
+    { type: "reasoning.text", text: "Check ", format: "anthropic-claude-v1", index: 0 },
+    { type: "reasoning.text", text: "the tests.", signature: null, index: 0 },
+    { type: "reasoning.text", text: "", signature: "sig-1", index: 0 },
+    { type: "reasoning.summary", summary: "Tests ", index: 0 },
+    { type: "reasoning.summary", summary: "first.", index: 0 },
+    { type: "reasoning.encrypted", data: "opaque-1", id: "c1", index: 1 },
+    { type: "reasoning.encrypted", data: "opaque-2", id: "c1", index: 1 },
+    { type: "reasoning.text", text: "no index" },
+    "not an object",
+    null,
+  ];
+  for (const piece of pieces) converter.push(chunk({ reasoning_details: [piece] }) as never);
+  const parts = converter.push(chunk({
+    tool_calls: [{ index: 0, id: "c1", function: { name: "file_read", arguments: "{}" } }],
+  }, "tool_calls") as never);
+  const end = parts.find((p) => p.type === "tool-call-end");
+  assert.deepEqual(end?.type === "tool-call-end" && end.providerFields, {
+    reasoning_details: [
+      {
+        type: "reasoning.text",
+        text: "Check the tests.",
+        format: "anthropic-claude-v1",
+        signature: "sig-1",
+        index: 0,
+      },
+      { type: "reasoning.summary", summary: "Tests first.", index: 0 },
+      { type: "reasoning.encrypted", data: "opaque-1", id: "c1", index: 1 },
+      { type: "reasoning.encrypted", data: "opaque-2", id: "c1", index: 1 },
+      { type: "reasoning.text", text: "no index" },
+    ],
+  });
 });

@@ -59,6 +59,7 @@ export function createModel(modelString: string, options: CreateModelOptions): L
         toolIds: spec.toolCallIds ?? "openai",
         echoCallFields: spec.echoCallFields,
         echoReasoning: spec.echoReasoning,
+        echoReasoningDetails: spec.echoReasoningDetails,
         streamOptions: spec.streamOptions,
       },
     });

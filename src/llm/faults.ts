@@ -74,6 +74,12 @@ const SETTING_FIXES: [(status: number, message: string) => boolean, string, stri
     "stream_options = false",
   ],
   [
+    // OpenRouter's words for Gemini's refusal (which it quotes, thought_signature and all).
+    (_, message) => /reasoning[ _]details/i.test(message) && /preserved|missing/i.test(message),
+    "the server wants OpenRouter's reasoning details sent back",
+    "reasoning_details = true",
+  ],
+  [
     (_, message) => /missing a thought_signature/i.test(message),
     "the server wants Gemini's thought signatures sent back",
     "extra_content = true",

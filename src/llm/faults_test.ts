@@ -300,3 +300,16 @@ Deno.test("a server that wants Gemini's thought signatures back names the settin
   assert.equal(verdict.retryable, false);
   assert.match(verdict.error.message, /set \[providers\.vertex\] extra_content = true/);
 });
+
+Deno.test("OpenRouter's refusal for missing reasoning details names reasoning_details, not extra_content", () => {
+  const verdict = judgeFault({
+    kind: "http",
+    status: 400,
+    message:
+      "Gemini models require OpenRouter reasoning details to be preserved in each request. " +
+      "Please refer to our docs: https://openrouter.ai/docs/guides/best-practices/reasoning-tokens#preserving-reasoning-blocks. " +
+      "Upstream error: Function call is missing a thought_signature in functionCall parts.",
+  }, "myproxy:google/gemini-3-pro-preview");
+  assert.equal(verdict.retryable, false);
+  assert.match(verdict.error.message, /set \[providers\.myproxy\] reasoning_details = true/);
+});

@@ -30,6 +30,8 @@ export interface ProviderSpec {
   echoCallFields?: boolean;
   /** Assistant messages go back with their reasoning (DeepSeek's thinking mode with tools). */
   echoReasoning?: boolean;
+  /** Assistant messages go back with their reasoning details (OpenRouter's Gemini 3, Claude). */
+  echoReasoningDetails?: boolean;
   /** Tool call ids must be nine letters or digits (Mistral's API and chat template). */
   toolCallIds?: "mistral";
 }
@@ -47,6 +49,8 @@ export interface ProviderSettings {
   reasoning_content?: boolean;
   /** True for a server that wants tool calls' extra_content back (Gemini 3 on Vertex AI). */
   extra_content?: boolean;
+  /** True for a server that wants OpenRouter's reasoning_details back (a proxy to OpenRouter). */
+  reasoning_details?: boolean;
 }
 
 /** The built-in providers. */
@@ -113,6 +117,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({
     api: "openai",
     baseURL: "https://openrouter.ai/api/v1",
     apiKeyEnv: "OPENROUTER_API_KEY",
+    echoReasoningDetails: true,
   },
   ollama: { name: "ollama", api: "openai", baseURL: "http://127.0.0.1:11434/v1", local: true },
   lmstudio: { name: "lmstudio", api: "openai", baseURL: "http://127.0.0.1:1234/v1", local: true },
@@ -154,6 +159,9 @@ export function resolveProvider(
     ...(own?.stream_options !== undefined ? { streamOptions: own.stream_options } : {}),
     ...(own?.reasoning_content !== undefined ? { echoReasoning: own.reasoning_content } : {}),
     ...(own?.extra_content !== undefined ? { echoCallFields: own.extra_content } : {}),
+    ...(own?.reasoning_details !== undefined
+      ? { echoReasoningDetails: own.reasoning_details }
+      : {}),
   };
   const fromEnv = spec.baseURLEnv ? env[spec.baseURLEnv]?.trim() : undefined;
   const baseURL = fromEnv || own?.base_url || spec.baseURL;

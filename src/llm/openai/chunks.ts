@@ -18,6 +18,11 @@ export interface OpenAIChunk {
       content?: string | null;
       /** DeepSeek's (and vLLM's) reasoning text. */
       reasoning_content?: string | null;
+      /**
+       * OpenRouter's reasoning, in pieces: `reasoning.text` and `reasoning.summary` streamed by
+       * `index`, `reasoning.encrypted` whole (Gemini's thought signatures travel in these).
+       */
+      reasoning_details?: unknown[] | null;
       tool_calls?: {
         index?: number | null;
         id?: string | null;
@@ -31,6 +36,33 @@ export interface OpenAIChunk {
   usage?: ChunkUsage | null;
   /** Groq reports usage here on the last chunk. */
   x_groq?: { usage?: ChunkUsage | null } | null;
+}
+
+/**
+ * Adds one streamed piece of OpenRouter's reasoning details: a piece of text or summary goes on
+ * the entry of its type at its `index` (later fields, such as the signature that comes last,
+ * are added to it); anything else, encrypted data above all, is kept whole, as it came.
+ */
+function addDetail(details: Record<string, unknown>[], piece: unknown): void {
+  if (piece === null || typeof piece !== "object" || Array.isArray(piece)) return;
+  const detail = piece as Record<string, unknown>;
+  const key = detail.type === "reasoning.text"
+    ? "text"
+    : detail.type === "reasoning.summary"
+    ? "summary"
+    : undefined;
+  const entry = key !== undefined && typeof detail.index === "number"
+    ? details.findLast((d) => d.type === detail.type && d.index === detail.index)
+    : undefined;
+  if (entry === undefined) {
+    details.push({ ...detail });
+    return;
+  }
+  for (const [name, value] of Object.entries(detail)) {
+    if (name === key && typeof value === "string") {
+      entry[name] = (typeof entry[name] === "string" ? entry[name] : "") + value;
+    } else if (value !== null && value !== undefined) entry[name] = value;
+  }
 }
 
 const REASONS: Record<string, FinishReason> = {
@@ -65,10 +97,16 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
   let finish: string | undefined;
   /** The reply's reasoning, kept with its first call for servers that want it back. */
   let reasoning = "";
+  /** OpenRouter's reasoning details, put together (see addDetail); kept the same way. */
+  const details: Record<string, unknown>[] = [];
 
   function closeCalls(): StreamPart[] {
-    if (reasoning !== "" && calls.length > 0) {
-      calls[0].fields = { ...calls[0].fields, reasoning_content: reasoning };
+    if (calls.length > 0 && (reasoning !== "" || details.length > 0)) {
+      calls[0].fields = {
+        ...calls[0].fields,
+        ...(reasoning !== "" ? { reasoning_content: reasoning } : {}),
+        ...(details.length > 0 ? { reasoning_details: details.splice(0) } : {}),
+      };
     }
     const parts = calls.map((c) => {
       const part = endToolCall(c.id, c.name, c.args);
@@ -120,6 +158,9 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
       const delta = choice.delta;
       if (delta?.content) parts.push({ type: "text-delta", text: delta.content });
       if (delta?.reasoning_content) reasoning += delta.reasoning_content;
+      if (Array.isArray(delta?.reasoning_details)) {
+        for (const detail of delta.reasoning_details) addDetail(details, detail);
+      }
       for (const call of delta?.tool_calls ?? []) {
         const serverId = call.id || undefined;
         const index = call.index ?? undefined;

@@ -297,3 +297,42 @@ Deno.test("a server set to want extra_content (Gemini 3 behind Vertex AI) gets i
     assert.deepEqual(llm.requests.at(-1)!.body.messages[1].tool_calls[0].extra_content, expected);
   }
 });
+
+Deno.test("OpenRouter, and a server set so, get reasoning_details back with the message of their calls; OpenAI does not", async () => {
+  await using llm = await startFakeLlm();
+  const details = [{ type: "reasoning.encrypted", data: "sig\ud800", id: "c1", index: 0 }];
+  const messages: Message[] = [
+    { role: "user", content: "go" },
+    {
+      role: "assistant",
+      content: [
+        { type: "text", text: "Reading." },
+        {
+          type: "tool_use",
+          id: "c1",
+          name: "file_read",
+          input: {},
+          providerFields: { reasoning_details: details },
+        },
+      ],
+    },
+    { role: "tool", content: [{ type: "tool_result", toolUseId: "c1", content: "A" }] },
+  ];
+  const sent = [{ type: "reasoning.encrypted", data: "sig\ufffd", id: "c1", index: 0 }];
+  const cases: [string, Record<string, unknown>, unknown][] = [
+    ["openrouter:google/gemini-3-pro-preview", {}, sent],
+    ["proxy:google/gemini-3-pro-preview", { reasoning_details: true }, sent],
+    ["openrouter:google/gemini-3-pro-preview", { reasoning_details: false }, undefined],
+    ["openai:gpt-5", {}, undefined],
+  ];
+  for (const [id, settings, expected] of cases) {
+    llm.enqueue(reply.text("ok"));
+    const provider = id.split(":")[0];
+    const model = createModel(id, {
+      env: { OPENROUTER_API_KEY: "k", OPENAI_API_KEY: "k" },
+      config: { providers: { [provider]: { base_url: llm.openaiURL, ...settings } } },
+    });
+    await collect(model, { messages });
+    assert.deepEqual(llm.requests.at(-1)!.body.messages[1].reasoning_details, expected, id);
+  }
+});

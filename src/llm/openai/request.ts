@@ -18,6 +18,11 @@ export interface OpenAIQuirks {
    * request whose assistant messages lack it while tools are being called).
    */
   echoReasoning?: boolean;
+  /**
+   * Send back each assistant message's `reasoning_details` as they came (OpenRouter: Gemini's
+   * thought signatures travel in them, and Gemini refuses a tool call of this turn without one).
+   */
+  echoReasoningDetails?: boolean;
   /** The server's rules for tool call ids (Mistral's are stricter than OpenAI's). */
   toolIds?: Extract<ToolIdRule, "openai" | "mistral">;
 }
@@ -86,6 +91,14 @@ export function toOpenAIMessages(messages: Message[], quirks: OpenAIQuirks = {})
     const text = found?.type === "tool_use" ? found.providerFields!.reasoning_content : "";
     return { reasoning_content: wellFormed(text as string) };
   };
+  const detailsOf = (content: Message["content"]) => {
+    if (!quirks.echoReasoningDetails || typeof content === "string") return {};
+    for (const p of content) {
+      const details = p.type === "tool_use" ? p.providerFields?.reasoning_details : undefined;
+      if (Array.isArray(details)) return { reasoning_details: wellFormedValue(details) };
+    }
+    return {};
+  };
   const out: Param[] = [];
   for (const message of messages) {
     switch (message.role) {
@@ -134,6 +147,7 @@ export function toOpenAIMessages(messages: Message[], quirks: OpenAIQuirks = {})
           content: text === "" && calls.length > 0 ? null : text,
           ...(calls.length > 0 ? { tool_calls: calls } : {}),
           ...reasoningOf(message.content),
+          ...detailsOf(message.content),
         });
         break;
       }
