@@ -67,6 +67,10 @@ const BILLING = /exceeded your current quota|credit balance is too low|insuffici
 const MISTRAL_IDS = /tool call id .{0,200}must be a-z, A-Z, 0-9, with a length of 9/i;
 
 /** Refusals of a request's shape that one `[providers.NAME]` setting fixes: [refused, why, fix]. */
+/** A thinking-mode server's refusal of assistant messages without their thinking blocks. */
+const MISSING_THINKING =
+  /content\[\]\.thinking`? in the thinking mode must be passed back|missing thinking block/i;
+
 const SETTING_FIXES: [(status: number, message: string) => boolean, string, string][] = [
   [
     (status, message) => (status === 400 || status === 422) && /stream_options/.test(message),
@@ -85,7 +89,10 @@ const SETTING_FIXES: [(status: number, message: string) => boolean, string, stri
     "extra_content = true",
   ],
   [
-    (status, message) => status === 400 && /missing `?reasoning_content`? field/i.test(message),
+    (status, message) =>
+      status === 400 &&
+      /missing `?reasoning_content`? field|`?reasoning_content`? in the thinking mode must be passed back/i
+        .test(message),
     "the server wants the model's reasoning sent back",
     "reasoning_content = true",
   ],
@@ -156,6 +163,18 @@ export function judgeFault(
       retryable,
       retryAfterMs,
       error: make("PROVIDER", `the provider reported an error${said}`),
+    };
+  }
+  if (status === 400 && MISSING_THINKING.test(fault.message)) {
+    // Loom sends back the thinking a server sent; calls made elsewhere never had any.
+    return {
+      retryable: false,
+      error: make(
+        "PROVIDER",
+        `the server wants each tool call's thinking sent back, and calls in this conversation made ` +
+          `by another model or server have none (400)${said}; /compact in the REPL summarises ` +
+          "them away, or start a new session",
+      ),
     };
   }
   if (status === 400 && OUTPUT_LIMIT.test(fault.message) && !OVERFLOW.test(fault.message)) {

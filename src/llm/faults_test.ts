@@ -313,3 +313,23 @@ Deno.test("OpenRouter's refusal for missing reasoning details names reasoning_de
   assert.equal(verdict.retryable, false);
   assert.match(verdict.error.message, /set \[providers\.myproxy\] reasoning_details = true/);
 });
+
+Deno.test("a thinking-mode server's refusal of calls without their thinking says what to do", () => {
+  for (
+    const message of [
+      "The `content[].thinking` in the thinking mode must be passed back to the API.",
+      "Missing thinking block in the assistant message at message index 11. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls",
+    ]
+  ) {
+    const verdict = judgeFault({ kind: "http", status: 400, message }, "dsa:deepseek-reasoner");
+    assert.equal(verdict.retryable, false);
+    assert.match(verdict.error.message, /\/compact in the REPL .* or start a new session/);
+  }
+  // The OpenAI format's words for it name the setting that sends reasoning back.
+  const verdict = judgeFault({
+    kind: "http",
+    status: 400,
+    message: "The `reasoning_content` in the thinking mode must be passed back to the API.",
+  }, "dsv4:deepseek-v4-pro");
+  assert.match(verdict.error.message, /set \[providers\.dsv4\] reasoning_content = true/);
+});
