@@ -482,6 +482,65 @@ Deno.test("OpenRouter's reasoning details (Gemini 3's signatures) go back with t
   assert.ok(toOpenAI.messages.every((m) => m.reasoning_details === undefined));
 });
 
+Deno.test("an Anthropic-compatible server's thinking goes back with its calls, after a resume too, and not to Anthropic itself", async () => {
+  await using llm = await startFakeLlm();
+  await using elsewhere = await startFakeLlm();
+  const id = "dsa:deepseek-reasoner";
+  await using t = await openTestAgent(llm, {
+    files: { "README.md": "hello\n" },
+    model: id,
+    config: {
+      providers: { dsa: { base_url: llm.url, api: "anthropic", api_key_env: "ANTHROPIC_API_KEY" } },
+    },
+  });
+  type Body = {
+    messages: { role: string; content: string | { type: string; thinking?: string }[] }[];
+  };
+  // As DeepSeek's Anthropic endpoint does in thinking mode: a message with calls opens with the
+  // thinking that came with them.
+  const strict = (text: string) =>
+    unlessRefused(
+      (body: Body) =>
+        body.messages.every((m) =>
+            typeof m.content === "string" || !m.content.some((b) => b.type === "tool_use") ||
+            (m.content[0].type === "thinking" && m.content[0].thinking!.includes("read it first"))
+          )
+          ? undefined
+          : "The `content[].thinking` in the thinking mode must be passed back to the API.",
+      reply.text(text),
+    );
+  const fixture = new URL("../fixtures/llm/deepseek_anthropic_thinking_tools.sse", import.meta.url);
+  llm.enqueue(
+    reply.raw(await Deno.readTextFile(fixture)),
+    strict("It says hello."),
+    reply.text("T"),
+  );
+  const first = await drain(t.agent.run("what does the README say?"));
+  assert.deepEqual(ofType(first, "final").map((e) => [e.reason, e.text]), [
+    ["final", "It says hello."],
+  ]);
+  const session = t.agent.sessionId!;
+  const resumed = await t.reopen({ model: t.model(id), session: { resume: session } });
+  llm.enqueue(strict("Still hello."));
+  const again = await drain(resumed.run("sure?"));
+  assert.deepEqual(ofType(again, "final").map((e) => [e.text, e.reason]), [[
+    "Still hello.",
+    "final",
+  ]]);
+  // Anthropic itself, at another address, refuses thinking it did not sign.
+  const anthropic = createModel("anthropic:claude-sonnet-4-6", { env: elsewhere.env() });
+  const moved = await t.reopen({ model: anthropic, session: { resume: session } });
+  elsewhere.enqueue(unlessRefused(
+    (body: Body) =>
+      JSON.stringify(body.messages).includes('"type":"thinking"')
+        ? "messages.1.content.0.thinking.signature: Field required"
+        : undefined,
+    reply.text("Hello from Anthropic."),
+  ));
+  const there = await drain(moved.run("and you?"));
+  assert.deepEqual(ofType(there, "final").map((e) => e.text), ["Hello from Anthropic."]);
+});
+
 Deno.test("DeepSeek's reasoning goes back with its assistant messages while tools are called, and only to DeepSeek", async () => {
   // As DeepSeek's thinking mode does: every assistant message needs the field, and a call's
   // message its reasoning.

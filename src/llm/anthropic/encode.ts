@@ -80,13 +80,15 @@ function marked(json: string): string {
 }
 
 /**
- * Serialises requests to the bytes of `JSON.stringify(toAnthropicRequest(request, info))`, but
+ * Serialises requests to the bytes of `JSON.stringify(toAnthropicRequest(request, info, origin))`, but
  * keeps each message's and tool's JSON (keyed by object identity) so later calls reuse it.
  * Messages and tool definitions must not be changed once sent: Loom's history is append-only.
  * A messages array passed again (the agent loop keeps one per run) may only have grown: its
  * earlier elements are then taken as they were, without a walk over them.
  */
 export class AnthropicEncoder {
+  /** The server's base URL: thinking blocks it sent go back to it (see blockTexts). */
+  readonly #origin: string | undefined;
   #messages = new WeakMap<Message, Converted>();
   #tools = new WeakMap<ToolDefinition, { plain: Uint8Array; last: Uint8Array }>();
   #head: Cached = { text: "", bytes: new Uint8Array() };
@@ -115,6 +117,10 @@ export class AnthropicEncoder {
       bytes: number;
     }
     | undefined;
+
+  constructor(origin?: string) {
+    this.#origin = origin;
+  }
 
   /** The request body as UTF-8 JSON, in a new array of its own. */
   encode(request: ModelRequest, info: ModelInfo): Uint8Array {
@@ -266,7 +272,7 @@ export class AnthropicEncoder {
   #convert(message: SentMessage): Converted {
     let converted = this.#messages.get(message);
     if (converted === undefined) {
-      const blocks = blockTexts(message);
+      const blocks = blockTexts(message, this.#origin);
       converted = blocks.length === 0 ? NOTHING : {
         role: message.role === "assistant" ? "assistant" : "user",
         bytes: utf8.encode(wellFormedJson(blocks.length === 1 ? blocks[0] : blocks.join(","))),

@@ -374,3 +374,75 @@ Deno.test("a conversation leased after an unrelated one is not built on the othe
   main.push({ role: "assistant", content: "done" }, { role: "user", content: "three" });
   exact({ messages: main, tools: TOOLS });
 });
+
+Deno.test("thinking before each call goes back to the server that sent it, first in its message, and to no other", () => {
+  const ORIGIN = "https://api.deepseek.com/anthropic";
+  const thought = (text: string, extra: Record<string, unknown> = {}) => ({
+    thinking: [{ type: "thinking", thinking: text, ...extra }],
+    thinking_origin: ORIGIN,
+  });
+  const request: ModelRequest = {
+    messages: [
+      { role: "user", content: "read a and b" },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "Reading." },
+          {
+            type: "tool_use",
+            id: "t1",
+            name: "file_read",
+            input: {},
+            // As DeepSeek sends it: no signature, and empty thinking kept as it came.
+            providerFields: thought("", { stray: "not sent" }),
+          },
+          {
+            type: "tool_use",
+            id: "t2",
+            name: "file_read",
+            input: {},
+            providerFields: {
+              thinking: [
+                { type: "thinking", thinking: "then b", signature: "s2" },
+                { type: "redacted_thinking", data: "opaque" },
+                { type: "bogus" },
+                null,
+              ],
+              thinking_origin: ORIGIN,
+            },
+          },
+        ],
+      },
+      {
+        role: "tool",
+        content: [
+          { type: "tool_result", toolUseId: "t1", content: "A" },
+          { type: "tool_result", toolUseId: "t2", content: "B" },
+        ],
+      },
+    ],
+  };
+  const blocks = (origin: string | undefined) => {
+    const expected = JSON.stringify(toAnthropicRequest(request, INFO, origin));
+    assert.equal(text(new AnthropicEncoder(origin).encode(request, INFO)), expected);
+    const body = JSON.parse(expected) as { messages: { content: { type: string }[] }[] };
+    return body.messages[1].content.map((b) => {
+      const { cache_control: _, ...rest } = b as Record<string, unknown>;
+      return rest;
+    });
+  };
+  assert.deepEqual(blocks(ORIGIN), [
+    { type: "thinking", thinking: "" },
+    { type: "text", text: "Reading." },
+    { type: "tool_use", id: "t1", name: "file_read", input: {} },
+    { type: "thinking", thinking: "then b", signature: "s2" },
+    { type: "redacted_thinking", data: "opaque" },
+    { type: "tool_use", id: "t2", name: "file_read", input: {} },
+  ]);
+  // Anthropic itself (or any other server) refuses thinking it did not sign.
+  assert.deepEqual(blocks("https://api.anthropic.com").map((b) => b.type), [
+    "text",
+    "tool_use",
+    "tool_use",
+  ]);
+});

@@ -8,11 +8,22 @@ export interface AnthropicEvent {
   type: string;
   index?: number;
   message?: { usage?: AnthropicUsage };
-  content_block?: { type: string; id?: string; name?: string; text?: string; input?: unknown };
+  content_block?: {
+    type: string;
+    id?: string;
+    name?: string;
+    text?: string;
+    input?: unknown;
+    thinking?: string;
+    signature?: string;
+    data?: string;
+  };
   delta?: {
     type?: string;
     text?: string;
     partial_json?: string;
+    thinking?: string;
+    signature?: string;
     stop_reason?: string | null;
   };
   usage?: AnthropicUsage;
@@ -23,6 +34,18 @@ interface AnthropicUsage {
   output_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
+}
+
+/** A thinking block as the Messages API sends it and takes it back. */
+export type ThinkingBlock =
+  | { type: "thinking"; thinking: string; signature?: string }
+  | { type: "redacted_thinking"; data: string };
+
+/** What a tool call keeps of the thinking before it (in ToolUsePart.providerFields). */
+export interface ThinkingFields {
+  thinking: ThinkingBlock[];
+  /** The base URL of the server that sent them; they go back to it alone. */
+  thinking_origin?: string;
 }
 
 const REASONS: Record<string, FinishReason> = {
@@ -37,9 +60,17 @@ const REASONS: Record<string, FinishReason> = {
 /** What most events make: no part (shared, never changed). */
 const NONE: readonly StreamPart[] = [];
 
-/** A converter for one Anthropic message stream. */
-export function createAnthropicConverter(): Converter<AnthropicEvent> {
+/**
+ * A converter for one Anthropic message stream from the server at `origin` (its base URL). The
+ * thinking blocks before each tool call are kept with the call, as they came, with their origin
+ * (see ThinkingFields): a compatible server in thinking mode (DeepSeek's and Kimi's Anthropic
+ * endpoints) refuses the next request without them, and only that server may get them back.
+ */
+export function createAnthropicConverter(origin?: string): Converter<AnthropicEvent> {
   const tools = new Map<number, { id: string; name: string; args: string; whole: string }>();
+  /** Thinking blocks being streamed, by index, and those ended since the last call ended. */
+  const thinking = new Map<number, ThinkingBlock>();
+  let thought: ThinkingBlock[] = [];
   const usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   let stopReason: string | null | undefined;
   let stopped = false;
@@ -53,6 +84,17 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
     if (u.cache_creation_input_tokens != null) usage.cacheWrite = u.cache_creation_input_tokens;
   }
 
+  /** A call's end with the thinking that came before it. */
+  function withThinking(part: StreamPart): StreamPart {
+    if (thought.length === 0 || part.type !== "tool-call-end") return part;
+    const fields: ThinkingFields = {
+      thinking: thought,
+      ...(origin !== undefined ? { thinking_origin: origin } : {}),
+    };
+    thought = [];
+    return { ...part, providerFields: fields as unknown as Record<string, unknown> };
+  }
+
   return {
     push(event) {
       const index = event.index ?? 0;
@@ -62,6 +104,18 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
           return NONE;
         case "content_block_start": {
           const block = event.content_block;
+          if (block?.type === "thinking") {
+            thinking.set(index, {
+              type: "thinking",
+              thinking: typeof block.thinking === "string" ? block.thinking : "",
+              ...(typeof block.signature === "string" ? { signature: block.signature } : {}),
+            });
+            return NONE;
+          }
+          if (block?.type === "redacted_thinking") {
+            thinking.set(index, { type: "redacted_thinking", data: String(block.data ?? "") });
+            return NONE;
+          }
           if (block?.type === "tool_use") {
             // Anthropic streams the input in deltas after an empty `{}`; a compatible server may
             // send it whole here instead, and no deltas.
@@ -88,6 +142,16 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
           if (delta?.type === "text_delta" && delta.text) {
             return [{ type: "text-delta", text: delta.text }];
           }
+          const block = thinking.get(index);
+          if (block?.type === "thinking") {
+            if (delta?.type === "thinking_delta" && typeof delta.thinking === "string") {
+              block.thinking += delta.thinking;
+            }
+            if (delta?.type === "signature_delta" && typeof delta.signature === "string") {
+              block.signature = (block.signature ?? "") + delta.signature;
+            }
+            return NONE;
+          }
           const call = tools.get(index);
           if (delta?.type === "input_json_delta" && call && delta.partial_json) {
             call.args += delta.partial_json;
@@ -96,10 +160,20 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
           return NONE;
         }
         case "content_block_stop": {
+          const block = thinking.get(index);
+          if (block) {
+            thinking.delete(index);
+            thought.push(block);
+            return NONE;
+          }
           const call = tools.get(index);
           if (!call) return NONE;
           tools.delete(index);
-          return [endToolCall(call.id, call.name, call.args === "" ? call.whole : call.args)];
+          return [
+            withThinking(
+              endToolCall(call.id, call.name, call.args === "" ? call.whole : call.args),
+            ),
+          ];
         }
         case "message_delta":
           if (event.delta?.stop_reason !== undefined) stopReason = event.delta.stop_reason;
@@ -118,7 +192,7 @@ export function createAnthropicConverter(): Converter<AnthropicEvent> {
       // A call whose block was never closed (a compatible server cut at max_tokens) still ends:
       // its arguments as far as they came, so the model hears what happened to it.
       const open = [...tools.values()].map((c) =>
-        endToolCall(c.id, c.name, c.args === "" ? c.whole : c.args)
+        withThinking(endToolCall(c.id, c.name, c.args === "" ? c.whole : c.args))
       );
       tools.clear();
       return [

@@ -33,7 +33,10 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
     timeout: 60 * 60 * 1000,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const encoder = new AnthropicEncoder();
+  // Thinking blocks go back only to the server that sent them (see createAnthropicConverter).
+  const origin = options.baseURL.replace(/\/+$/, "");
+  const encoder = new AnthropicEncoder(origin);
+  const converter = () => createAnthropicConverter(origin);
   const json = { "content-type": "application/json" };
   const endpoint = {
     baseURL: options.baseURL,
@@ -52,7 +55,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
           modelId: options.info.id,
           keyEnv: options.keyEnv,
           endpoint,
-          converter: createAnthropicConverter,
+          converter,
           toFault: anthropicFault,
           settled: release,
           open(attemptSignal) {
