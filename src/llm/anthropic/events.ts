@@ -68,8 +68,11 @@ const NONE: readonly StreamPart[] = [];
  */
 export function createAnthropicConverter(origin?: string): Converter<AnthropicEvent> {
   const tools = new Map<number, { id: string; name: string; args: string; whole: string }>();
-  /** Thinking blocks being streamed, by index, and those ended since the last call ended. */
-  const thinking = new Map<number, ThinkingBlock>();
+  /**
+   * Thinking blocks being streamed, by index (made at the first: most replies have none), and
+   * those ended since the last call ended.
+   */
+  let thinking: Map<number, ThinkingBlock> | undefined;
   let thought: ThinkingBlock[] = [];
   const usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   let stopReason: string | null | undefined;
@@ -105,7 +108,7 @@ export function createAnthropicConverter(origin?: string): Converter<AnthropicEv
         case "content_block_start": {
           const block = event.content_block;
           if (block?.type === "thinking") {
-            thinking.set(index, {
+            (thinking ??= new Map()).set(index, {
               type: "thinking",
               thinking: typeof block.thinking === "string" ? block.thinking : "",
               ...(typeof block.signature === "string" ? { signature: block.signature } : {}),
@@ -113,7 +116,10 @@ export function createAnthropicConverter(origin?: string): Converter<AnthropicEv
             return NONE;
           }
           if (block?.type === "redacted_thinking") {
-            thinking.set(index, { type: "redacted_thinking", data: String(block.data ?? "") });
+            (thinking ??= new Map()).set(index, {
+              type: "redacted_thinking",
+              data: String(block.data ?? ""),
+            });
             return NONE;
           }
           if (block?.type === "tool_use") {
@@ -142,7 +148,7 @@ export function createAnthropicConverter(origin?: string): Converter<AnthropicEv
           if (delta?.type === "text_delta" && delta.text) {
             return [{ type: "text-delta", text: delta.text }];
           }
-          const block = thinking.get(index);
+          const block = thinking?.get(index);
           if (block?.type === "thinking") {
             if (delta?.type === "thinking_delta" && typeof delta.thinking === "string") {
               block.thinking += delta.thinking;
@@ -160,9 +166,9 @@ export function createAnthropicConverter(origin?: string): Converter<AnthropicEv
           return NONE;
         }
         case "content_block_stop": {
-          const block = thinking.get(index);
+          const block = thinking?.get(index);
           if (block) {
-            thinking.delete(index);
+            thinking!.delete(index);
             thought.push(block);
             return NONE;
           }
