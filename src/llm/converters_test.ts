@@ -254,3 +254,35 @@ Deno.test("OpenRouter's reasoning details are put together by type and index, en
     ],
   });
 });
+
+Deno.test("reasoning under either name is kept with the first call, once; OpenRouter's copy of its details is not", () => {
+  const reasoningOf = (deltas: Record<string, unknown>[]) => {
+    const converter = createOpenAIConverter();
+    for (const delta of deltas) converter.push({ choices: [{ delta }] } as never);
+    const parts = converter.push({
+      choices: [{
+        delta: { tool_calls: [{ index: 0, id: "c1", function: { name: "f", arguments: "{}" } }] },
+        finish_reason: "tool_calls",
+      }],
+    });
+    const end = parts.find((p) => p.type === "tool-call-end");
+    return end?.type === "tool-call-end" ? end.providerFields?.reasoning_content : undefined;
+  };
+  // DeepSeek and older vLLM.
+  assert.equal(
+    reasoningOf([{ reasoning_content: "Read " }, { reasoning_content: "it." }]),
+    "Read it.",
+  );
+  // vLLM since it dropped reasoning_content, Ollama, Groq.
+  assert.equal(reasoningOf([{ reasoning: "Read " }, { reasoning: "it." }]), "Read it.");
+  // A server sending both names in one delta: one copy.
+  assert.equal(reasoningOf([{ reasoning_content: "Read it.", reasoning: "Read it." }]), "Read it.");
+  // OpenRouter: the text is in its reasoning_details, which go back as they are.
+  assert.equal(
+    reasoningOf([{
+      reasoning: "Read it.",
+      reasoning_details: [{ type: "reasoning.text", text: "Read it.", index: 0 }],
+    }]),
+    undefined,
+  );
+});

@@ -16,8 +16,10 @@ export interface OpenAIChunk {
   choices?: {
     delta?: {
       content?: string | null;
-      /** DeepSeek's (and vLLM's) reasoning text. */
+      /** DeepSeek's (and older vLLM's) reasoning text. */
       reasoning_content?: string | null;
+      /** The same under the name vLLM (since it dropped reasoning_content), Ollama and Groq use. */
+      reasoning?: string | null;
       /**
        * OpenRouter's reasoning, in pieces: `reasoning.text` and `reasoning.summary` streamed by
        * `index`, `reasoning.encrypted` whole (Gemini's thought signatures travel in these).
@@ -157,7 +159,10 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
       if (!choice) return parts;
       const delta = choice.delta;
       if (delta?.content) parts.push({ type: "text-delta", text: delta.content });
-      if (delta?.reasoning_content) reasoning += delta.reasoning_content;
+      // One of the two names; OpenRouter's `reasoning` repeats its reasoning_details' text.
+      const thought = delta?.reasoning_content ||
+        (delta?.reasoning_details ? undefined : delta?.reasoning);
+      if (typeof thought === "string") reasoning += thought;
       if (Array.isArray(delta?.reasoning_details)) {
         for (const detail of delta.reasoning_details) addDetail(details, detail);
       }
