@@ -10,6 +10,8 @@ export interface Fault {
   status?: number;
   /** The provider's error type, e.g. `overloaded_error`, `rate_limit_error`. */
   type?: string;
+  /** The provider's error code when it is a word, e.g. Groq's `tool_use_failed`. */
+  code?: string;
   message: string;
   headers?: Headers;
   cause?: unknown;
@@ -131,6 +133,19 @@ export function judgeFault(
       return { retryable: true, error: make("PROVIDER", `the stream was malformed${said}`) };
     case "incomplete":
       return { retryable: true, error: make("PROVIDER", "the stream ended before the reply did") };
+  }
+  if (fault.code === "tool_use_failed") {
+    // Groq reads a reply's tool calls before it streams them, and refuses the whole reply when the
+    // model wrote one it cannot parse. Nothing was streamed, and the model samples anew on a retry.
+    return {
+      retryable: true,
+      maxRetries: 2,
+      error: make(
+        "PROVIDER",
+        `the model wrote a tool call the provider could not read (tool_use_failed)${said}; if ` +
+          "it keeps happening, use a model that calls tools more reliably",
+      ),
+    };
   }
   if (fault.type === "insufficient_quota" || BILLING.test(fault.message)) {
     // Not a rate: nothing changes by waiting.

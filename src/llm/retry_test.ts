@@ -314,3 +314,45 @@ Deno.test("backoff doubles from the base delay, is capped, and prefers retry-aft
 async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+Deno.test("Groq's tool_use_failed (a tool call it could not read, sent after HTTP 200) is retried, twice at most, and says what it was", async () => {
+  const refused = (generation: string) =>
+    reply.raw(
+      "event: error\ndata: " + JSON.stringify({
+        error: {
+          message:
+            "Failed to call a function. Please adjust your prompt. See 'failed_generation' for more details.",
+          type: "invalid_request_error",
+          code: "tool_use_failed",
+          failed_generation: generation,
+          status_code: 400,
+        },
+      }) + "\n\n",
+    );
+  const groq = (llm: { openaiURL: string }, policy: RetryPolicy) =>
+    createModel("groq:moonshotai/kimi-k2-instruct", {
+      env: { GROQ_API_KEY: "k" },
+      config: { providers: { groq: { base_url: llm.openaiURL } } },
+      retry: policy,
+    });
+  {
+    await using llm = await startFakeLlm({
+      replies: [refused("<function=file_read>{}</function>"), reply.text("recovered")],
+    });
+    const parts = await collect(groq(llm, recordingPolicy().policy), ASK);
+    assert.equal(textOf(parts), "recovered");
+    assert.equal(parts.filter((p) => p.type === "retry").length, 1);
+  }
+  await using llm = await startFakeLlm({
+    fallback: () => refused("Tool use failed: JSON does not match the expected schema"),
+  });
+  const parts = await collect(groq(llm, recordingPolicy().policy), ASK);
+  assert.equal(llm.requests.length, 3);
+  assert.equal(
+    errorOf(parts).message,
+    'Cannot call "groq:moonshotai/kimi-k2-instruct": the model wrote a tool call the provider ' +
+      "could not read (tool_use_failed) (Tool use failed: JSON does not match the expected " +
+      "schema); if it keeps happening, use a model that calls tools more reliably; gave up " +
+      "after 3 attempts",
+  );
+});

@@ -68,15 +68,23 @@ export function createOpenAIModel(options: OpenAIModelOptions): LanguageModel {
 export function openAIFault(err: unknown): Fault {
   return faultFromSdk(err, OpenAI, (apiError: InstanceType<typeof OpenAI.APIError>) => {
     const body = apiError.error as
-      | { type?: string; code?: string | number; message?: string }
+      | { type?: string; code?: string | number; message?: string; failed_generation?: unknown }
       | undefined;
     const code = typeof body?.code === "number" ? body.code : Number(body?.code);
+    const word = typeof body?.code === "string" && !Number.isInteger(code) ? body.code : undefined;
+    // Groq's own words for a tool call it could not read ("adjust your prompt, see
+    // failed_generation") say less than what it puts in failed_generation.
+    const failed = typeof body?.failed_generation === "string" && body.failed_generation.trim()
+      ? body.failed_generation
+      : undefined;
     return {
       kind: apiError.status === undefined ? "stream-error" : "http",
       // An error inside a 200 stream carries its status (if any) in the body.
       status: apiError.status ?? (Number.isInteger(code) && code >= 400 ? code : undefined),
       type: apiError.type ?? body?.type ?? undefined,
-      message: body?.message ?? apiError.message,
+      ...(word ? { code: word } : {}),
+      message: (word === "tool_use_failed" ? failed : undefined) ?? body?.message ??
+        apiError.message,
       headers: apiError.headers,
       cause: apiError,
     };
