@@ -187,6 +187,16 @@ Deno.test("a sub-agent is handed its own model's key and base URL, and no other 
     env: { GROQ_API_KEY: "gsk-3" },
     host: "api.groq.com",
   });
+  // Behind a gateway, its token and address, and not the Anthropic key.
+  const gateway = {
+    ...env,
+    ANTHROPIC_AUTH_TOKEN: "gw-5",
+    ANTHROPIC_BASE_URL: "https://gw.example/anthropic",
+  };
+  assert.deepEqual(subAgentEnv("anthropic:claude-haiku-4-5", gateway, config), {
+    env: { ANTHROPIC_AUTH_TOKEN: "gw-5", ANTHROPIC_BASE_URL: "https://gw.example/anthropic" },
+    host: "gw.example",
+  });
 });
 
 Deno.test("a Worker with a sub-agent's permissions can read no variable and write nothing", async () => {

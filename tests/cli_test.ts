@@ -242,6 +242,21 @@ Deno.test("loom doctor says which provider keys are set, never their values, and
   });
   assert.match(text.stdout, /keys +OPENAI_API_KEY set/);
   assert.ok(!text.stdout.includes(secret));
+  // Behind a gateway the token is the credential: set, and nothing to warn about.
+  const gateway = await runLoom(["doctor", "--json"], {
+    cwd: project.root,
+    home,
+    env: { ANTHROPIC_API_KEY: "", ANTHROPIC_AUTH_TOKEN: secret },
+  });
+  assert.ok(!gateway.stdout.includes(secret));
+  const viaGateway = JSON.parse(gateway.stdout);
+  assert.ok(
+    viaGateway.keys.some((k: { variable: string; set: boolean }) =>
+      k.variable === "ANTHROPIC_AUTH_TOKEN" && k.set
+    ),
+  );
+  const check = viaGateway.checks.find((c: { name: string }) => c.name === "keys");
+  assert.doesNotMatch(check?.detail ?? "", /ANTHROPIC_API_KEY is not set/);
 });
 
 Deno.test("loom tool file_edit accepts the single-edit shape other agents use", async () => {

@@ -92,6 +92,9 @@ export function subAgentEnv(
   const resolved = resolveProvider(modelId, provider, env, config.providers);
   const out: Record<string, string> = {};
   if (resolved.spec.apiKeyEnv && resolved.apiKey) out[resolved.spec.apiKeyEnv] = resolved.apiKey;
+  if (resolved.spec.authTokenEnv && resolved.authToken) {
+    out[resolved.spec.authTokenEnv] = resolved.authToken;
+  }
   if (resolved.spec.baseURLEnv) out[resolved.spec.baseURLEnv] = resolved.baseURL;
   return { env: out, host: new URL(resolved.baseURL).host };
 }

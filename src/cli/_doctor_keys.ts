@@ -12,7 +12,11 @@ export interface KeyStatus {
 export function keyStatuses(config: LoomConfig, env: Record<string, string>): KeyStatus[] {
   const out = new Map<string, KeyStatus>();
   for (const [name, spec] of Object.entries(PROVIDERS)) {
-    if (spec.apiKeyEnv) out.set(name, { provider: name, variable: spec.apiKeyEnv, set: false });
+    // A bearer token in its SDK's variable stands for the key (see ProviderSpec.authTokenEnv).
+    const variable = spec.authTokenEnv && (env[spec.authTokenEnv] ?? "") !== ""
+      ? spec.authTokenEnv
+      : spec.apiKeyEnv;
+    if (variable) out.set(name, { provider: name, variable, set: false });
   }
   for (const [name, settings] of Object.entries(config.providers)) {
     if (settings.api_key_env) {

@@ -43,14 +43,19 @@ export function createModel(modelString: string, options: CreateModelOptions): L
   const common = {
     info,
     baseURL: resolved.baseURL,
-    keyEnv: resolved.spec.apiKeyEnv,
+    keyEnv: resolved.authToken ? resolved.spec.authTokenEnv : resolved.spec.apiKeyEnv,
     unreachableAdvice: unreachableAdvice(resolved),
     fetch: options.fetch,
     retry: options.retry,
   };
   const spec = resolved.spec;
   const model = spec.api === "anthropic"
-    ? createAnthropicModel({ ...common, apiKey: resolved.apiKey ?? "no-key" })
+    ? createAnthropicModel({
+      ...common,
+      ...(resolved.authToken
+        ? { authToken: resolved.authToken }
+        : { apiKey: resolved.apiKey ?? "no-key" }),
+    })
     : createOpenAIModel({
       ...common,
       apiKey: resolved.apiKey,

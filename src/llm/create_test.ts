@@ -11,7 +11,7 @@ Deno.test("a missing key fails at once, naming the variable and the config key t
   throwsLoom(
     () => createModel("anthropic:claude-x", { env: {} }),
     "CONFIG",
-    'Cannot call "anthropic:claude-x": ANTHROPIC_API_KEY is not set; export it or set [providers.anthropic] api_key_env',
+    'Cannot call "anthropic:claude-x": ANTHROPIC_API_KEY is not set; export it (or ANTHROPIC_AUTH_TOKEN) or set [providers.anthropic] api_key_env',
   );
   throwsLoom(
     () => createModel("groq:llama-3.3-70b-versatile", { env: { GROQ_API_KEY: " " } }),

@@ -11,6 +11,12 @@ export interface ProviderSpec {
   baseURL: string;
   /** Variable holding the API key; undefined for local servers that need none. */
   apiKeyEnv?: string;
+  /**
+   * The SDK's variable for a bearer token instead of a key (ANTHROPIC_AUTH_TOKEN: what gateways
+   * and Anthropic-compatible servers tell Claude Code users to set). When set it is the
+   * credential, and the key is not sent: a key for Anthropic must not reach another server.
+   */
+  authTokenEnv?: string;
   /** The SDK's standard base-URL variable, honoured when set. */
   baseURLEnv?: string;
   /** OpenAI itself wants `max_completion_tokens`; compatible servers know `max_tokens`. */
@@ -60,6 +66,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({
     api: "anthropic",
     baseURL: "https://api.anthropic.com",
     apiKeyEnv: "ANTHROPIC_API_KEY",
+    authTokenEnv: "ANTHROPIC_AUTH_TOKEN",
     baseURLEnv: "ANTHROPIC_BASE_URL",
     promptCaching: true,
     images: true,
@@ -128,8 +135,10 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({
 export interface ResolvedProvider {
   spec: ProviderSpec;
   baseURL: string;
-  /** Undefined for keyless local servers. */
+  /** Undefined for keyless local servers, and when a bearer token is the credential. */
   apiKey?: string;
+  /** A bearer token from `spec.authTokenEnv`, sent instead of the key. */
+  authToken?: string;
 }
 
 /**
@@ -166,11 +175,17 @@ export function resolveProvider(
   const fromEnv = spec.baseURLEnv ? env[spec.baseURLEnv]?.trim() : undefined;
   const baseURL = fromEnv || own?.base_url || spec.baseURL;
   if (!spec.apiKeyEnv) return { spec, baseURL, apiKey: undefined };
+  // Only when the key's variable is the built-in one: `api_key_env` names the credential.
+  const authToken = spec.authTokenEnv && !own?.api_key_env
+    ? env[spec.authTokenEnv]?.trim()
+    : undefined;
+  if (authToken) return { spec, baseURL, authToken };
   const apiKey = env[spec.apiKeyEnv]?.trim();
   if (!apiKey) {
+    const token = spec.authTokenEnv && !own?.api_key_env ? ` (or ${spec.authTokenEnv})` : "";
     throw new LoomError(
       "CONFIG",
-      `Cannot call "${modelId}": ${spec.apiKeyEnv} is not set; export it or set [providers.${name}] api_key_env`,
+      `Cannot call "${modelId}": ${spec.apiKeyEnv} is not set; export it${token} or set [providers.${name}] api_key_env`,
       { details: { variable: spec.apiKeyEnv } },
     );
   }

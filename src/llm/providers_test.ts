@@ -22,3 +22,31 @@ Deno.test("unreachableAdvice tells local servers to start and hosted providers t
     assert.equal(unreachableAdvice(resolved), advice, name);
   }
 });
+
+Deno.test("ANTHROPIC_AUTH_TOKEN (what gateways tell Claude Code users to set) is the credential when set, and the key is then not sent", () => {
+  const gateway = { ANTHROPIC_BASE_URL: "https://api.deepseek.com/anthropic" };
+  const token = resolveProvider("anthropic:m", "anthropic", {
+    ...gateway,
+    ANTHROPIC_AUTH_TOKEN: " tok ",
+    ANTHROPIC_API_KEY: "sk-ant-real",
+  });
+  assert.equal(token.authToken, "tok");
+  assert.equal(token.apiKey, undefined);
+  assert.equal(token.baseURL, "https://api.deepseek.com/anthropic");
+  assert.equal(
+    resolveProvider("anthropic:m", "anthropic", { ANTHROPIC_API_KEY: "sk" }).apiKey,
+    "sk",
+  );
+  // A variable named in api_key_env is the credential: the token is not looked at.
+  const named = resolveProvider(
+    "anthropic:m",
+    "anthropic",
+    { ANTHROPIC_AUTH_TOKEN: "tok", MY_KEY: "mine" },
+    { anthropic: { api_key_env: "MY_KEY" } },
+  );
+  assert.deepEqual([named.apiKey, named.authToken], ["mine", undefined]);
+  assert.throws(
+    () => resolveProvider("anthropic:m", "anthropic", {}),
+    /ANTHROPIC_API_KEY is not set; export it \(or ANTHROPIC_AUTH_TOKEN\) or set \[providers\.anthropic\] api_key_env/,
+  );
+});

@@ -9,7 +9,9 @@ import { type AnthropicEvent, createAnthropicConverter } from "./events.ts";
 /** What the Anthropic adapter needs; nothing is read from the environment. */
 export interface AnthropicModelOptions {
   info: ModelInfo;
-  apiKey: string;
+  /** The key (sent as x-api-key), or instead a bearer token (sent as Authorization). */
+  apiKey?: string;
+  authToken?: string;
   baseURL: string;
   /** Named in error advice (e.g. `ANTHROPIC_API_KEY`). */
   keyEnv?: string;
@@ -22,8 +24,8 @@ export interface AnthropicModelOptions {
 /** A LanguageModel on Anthropic's Messages API, with prompt caching. */
 export function createAnthropicModel(options: AnthropicModelOptions): LanguageModel {
   const client = new Anthropic({
-    apiKey: options.apiKey,
-    authToken: null,
+    apiKey: options.authToken ? null : options.apiKey ?? "no-key",
+    authToken: options.authToken ?? null,
     webhookKey: null,
     baseURL: options.baseURL,
     maxRetries: 0,

@@ -139,3 +139,18 @@ Deno.test("over a ten-turn tool session nine tenths of Anthropic input after tur
   }
   assert.ok(read / total >= 0.9, `cache share ${read / total}`);
 });
+
+Deno.test("with ANTHROPIC_AUTH_TOKEN the request carries it as a bearer token and not the Anthropic key", async () => {
+  await using llm = await startFakeLlm({ replies: [reply.text("ok")] });
+  const model = createModel("anthropic:claude-sonnet-4-6", {
+    env: {
+      ANTHROPIC_BASE_URL: llm.url,
+      ANTHROPIC_AUTH_TOKEN: "gateway-token",
+      ANTHROPIC_API_KEY: "sk-ant-must-not-leave",
+    },
+  });
+  assert.equal(textOf(await collect(model, { messages: [{ role: "user", content: "hi" }] })), "ok");
+  const headers = llm.requests[0].headers;
+  assert.equal(headers["authorization"], "Bearer gateway-token");
+  assert.doesNotMatch(JSON.stringify(headers), /sk-ant-must-not-leave/);
+});
