@@ -69,6 +69,9 @@ const BILLING = /exceeded your current quota|credit balance is too low|insuffici
 const MISTRAL_IDS = /tool call id .{0,200}must be a-z, A-Z, 0-9, with a length of 9/i;
 
 /** Refusals of a request's shape that one `[providers.NAME]` setting fixes: [refused, why, fix]. */
+/** A refused key in a 400's words (Gemini's "API key not valid", API_KEY_INVALID). */
+const BAD_KEY = /api[ _]key not valid|api_key_invalid|invalid api[ _]key/i;
+
 /** A thinking-mode server's refusal of assistant messages without their thinking blocks. */
 const MISSING_THINKING =
   /content\[\]\.thinking`? in the thinking mode must be passed back|missing thinking block/i;
@@ -221,7 +224,8 @@ export function judgeFault(
       error: make("PROVIDER", `provider error ${status}${said}`),
     };
   }
-  if (status === 401 || status === 403) {
+  // Gemini refuses a bad key with a 400 (API_KEY_INVALID).
+  if (status === 401 || status === 403 || (status === 400 && BAD_KEY.test(fault.message))) {
     const fix = keyEnv ? `; check ${keyEnv}` : "; check the key for this provider";
     return {
       retryable: false,

@@ -109,6 +109,7 @@ export function startFakeLlm(
       return json(script.status, errorBody(script.type, script.message), script.headers);
     }
     if (script.kind === "raw") return stream([script.body]);
+    if (script.kind === "raw-error") return json(script.status, script.body);
     if (script.kind === "stall") return stream([], { stall: true });
     const message: FakeMessage = script.kind === "cut"
       ? script.reply

@@ -30,6 +30,7 @@ export type FakeReply =
     message: string;
     headers?: Record<string, string>;
   }
+  | { kind: "raw-error"; status: number; body: string }
   | { kind: "stream-error"; type: string; message: string; after: number }
   | { kind: "cut"; reply: FakeMessage; after: number; mode: "close" | "reset" | "stall" }
   | { kind: "malformed"; after: number }
@@ -121,6 +122,8 @@ export const reply = {
   malformed: (after = 1): FakeReply => ({ kind: "malformed", after }),
   /** Headers, then silence until the client gives up. */
   stall: (): FakeReply => ({ kind: "stall" }),
+  /** An HTTP error with a body of the server's own shape (Gemini's is an array), sent as is. */
+  rawError: (status: number, body: string): FakeReply => ({ kind: "raw-error", status, body }),
   /** A recorded SSE body sent as is (see fixtures/llm/). */
   raw: (body: string): FakeReply => ({ kind: "raw", body }),
 };

@@ -67,7 +67,10 @@ export function createOpenAIModel(options: OpenAIModelOptions): LanguageModel {
 /** Maps the SDK's errors to faults. */
 export function openAIFault(err: unknown): Fault {
   return faultFromSdk(err, OpenAI, (apiError: InstanceType<typeof OpenAI.APIError>) => {
-    const body = apiError.error as
+    // Gemini's OpenAI endpoint sends its error as a one-element array (`[{"error": {...}}]`).
+    const raw = apiError.error as unknown;
+    const inner = Array.isArray(raw) && raw.length === 1 ? raw[0]?.error : undefined;
+    const body = (inner !== null && typeof inner === "object" ? inner : raw) as
       | { type?: string; code?: string | number; message?: string; failed_generation?: unknown }
       | undefined;
     const code = typeof body?.code === "number" ? body.code : Number(body?.code);

@@ -336,3 +336,39 @@ Deno.test("OpenRouter, and a server set so, get reasoning_details back with the 
     assert.deepEqual(llm.requests.at(-1)!.body.messages[1].reasoning_details, expected, id);
   }
 });
+
+Deno.test("Gemini's errors, sent as a one-element array, are read for their message, advice and key", async () => {
+  const gemini = (message: string, status: string, code = 400) =>
+    reply.rawError(code, JSON.stringify([{ error: { code, message, status } }]));
+  await using llm = await startFakeLlm({
+    replies: [
+      gemini("API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT"),
+      gemini(
+        "Function call is missing a thought_signature in functionCall parts.",
+        "INVALID_ARGUMENT",
+      ),
+      reply.rawError(502, "<html>Bad gateway</html>"),
+    ],
+  });
+  const model = createModel("google:gemini-2.5-pro", {
+    env: { GEMINI_API_KEY: "bad" },
+    config: { providers: { google: { base_url: llm.openaiURL } } },
+    retry: { maxRetries: 0 },
+  });
+  const errorOf = async () => {
+    const last = (await collect(model, { messages: [{ role: "user", content: "hi" }] })).at(-1);
+    return last?.type === "error" ? last.error.message : `no error: ${JSON.stringify(last)}`;
+  };
+  assert.equal(
+    await errorOf(),
+    'Cannot call "google:gemini-2.5-pro": the API key was refused (400) (API key not valid. ' +
+      "Please pass a valid API key.); check GEMINI_API_KEY",
+  );
+  assert.equal(
+    await errorOf(),
+    'Cannot call "google:gemini-2.5-pro": the server wants Gemini\'s thought signatures sent back ' +
+      "(400) (Function call is missing a thought_signature in functionCall parts.); set " +
+      "[providers.google] extra_content = true in .loom.toml or ~/.loom/config.toml",
+  );
+  assert.match(await errorOf(), /502.*Bad gateway/);
+});
