@@ -12,6 +12,8 @@ export interface Fault {
   type?: string;
   /** The provider's error code when it is a word, e.g. Groq's `tool_use_failed`. */
   code?: string;
+  /** A wait the error's body asked for (Google's RetryInfo), used when no header says one. */
+  retryAfterMs?: number;
   message: string;
   headers?: Headers;
   cause?: unknown;
@@ -62,8 +64,12 @@ const RETRYABLE_TYPES = new Set([
 const OUTPUT_LIMIT =
   /max_(completion_)?tokens.{0,80}(too large|maximum|at most|exceed)|maximum allowed number of output tokens/i;
 
-/** An account out of money or quota, as OpenAI ("insufficient_quota") and Anthropic word it. */
-const BILLING = /exceeded your current quota|credit balance is too low|insufficient_quota/i;
+/**
+ * An account out of money or quota, as OpenAI ("insufficient_quota"), Anthropic and DeepSeek (402
+ * "Insufficient Balance") word it. Not OpenAI's sentence for it, "You exceeded your current
+ * quota": Gemini says the same of a per-minute limit, which passes (its RetryInfo says when).
+ */
+const BILLING = /credit balance is too low|insufficient_quota|insufficient balance/i;
 
 /** Mistral's API (and servers running its chat template) refusing another API's tool call ids. */
 const MISTRAL_IDS = /tool call id .{0,200}must be a-z, A-Z, 0-9, with a length of 9/i;
@@ -123,7 +129,8 @@ export function judgeFault(
   const details = { status, type: fault.type, kind: fault.kind };
   const make = (code: "PROVIDER" | "TIMEOUT" | "CANCELLED", why: string) =>
     new LoomError(code, `${head}: ${why}`, { cause: fault.cause, details });
-  const retryAfterMs = fault.headers ? parseRetryAfter(fault.headers) : undefined;
+  const retryAfterMs = (fault.headers ? parseRetryAfter(fault.headers) : undefined) ??
+    fault.retryAfterMs;
   const said = fault.message ? ` (${oneLine(fault.message)})` : "";
   switch (fault.kind) {
     case "abort":
@@ -272,6 +279,20 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * The wait a Google error body asks for: a `google.rpc.RetryInfo` detail's `retryDelay`
+ * ("37s", "0.5s"), as Gemini sends with a 429 and no retry-after header.
+ */
+export function retryInfoMs(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    const delay = (detail as { retryDelay?: unknown } | null)?.retryDelay;
+    const match = typeof delay === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(delay.trim()) : null;
+    if (match) return Math.round(Number(match[1]) * 1000);
+  }
+  return undefined;
 }
 
 function judgeConnection(

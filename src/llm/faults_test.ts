@@ -333,3 +333,20 @@ Deno.test("a thinking-mode server's refusal of calls without their thinking says
   }, "dsv4:deepseek-v4-pro");
   assert.match(verdict.error.message, /set \[providers\.dsv4\] reasoning_content = true/);
 });
+
+Deno.test("DeepSeek's 402 Insufficient Balance is billing; Gemini's 'exceeded your current quota' 429 is a rate limit", () => {
+  const broke = judgeFault(
+    { kind: "http", status: 402, message: "Insufficient Balance" },
+    "deepseek:deepseek-chat",
+  );
+  assert.equal(broke.retryable, false);
+  assert.match(broke.error.message, /out of quota or credit .*check the plan and billing/);
+  const limited = judgeFault({
+    kind: "http",
+    status: 429,
+    message: "You exceeded your current quota, please check your plan and billing details.",
+    retryAfterMs: 37_000,
+  }, "google:gemini-2.5-flash");
+  assert.equal(limited.retryable, true);
+  assert.equal(limited.retryAfterMs, 37_000);
+});

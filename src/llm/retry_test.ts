@@ -356,3 +356,39 @@ Deno.test("Groq's tool_use_failed (a tool call it could not read, sent after HTT
       "after 3 attempts",
   );
 });
+
+Deno.test("Gemini's 429 waits what its RetryInfo asks (no retry-after header), and a day's quota is not retried", async () => {
+  const quota = (delay: string) =>
+    reply.rawError(
+      429,
+      JSON.stringify([{
+        error: {
+          code: 429,
+          message: "You exceeded your current quota, please check your plan and billing details.",
+          status: "RESOURCE_EXHAUSTED",
+          details: [
+            { "@type": "type.googleapis.com/google.rpc.QuotaFailure", violations: [] },
+            { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: delay },
+          ],
+        },
+      }]),
+    );
+  const gemini = (llm: { openaiURL: string }, policy: RetryPolicy) =>
+    createModel("google:gemini-2.5-flash", {
+      env: { GEMINI_API_KEY: "k" },
+      config: { providers: { google: { base_url: llm.openaiURL } } },
+      retry: policy,
+    });
+  {
+    await using llm = await startFakeLlm({ replies: [quota("37s"), reply.text("recovered")] });
+    const { slept, policy } = recordingPolicy();
+    const parts = await collect(gemini(llm, policy), ASK);
+    assert.equal(textOf(parts), "recovered");
+    assert.deepEqual(slept, [37_000]);
+  }
+  await using llm = await startFakeLlm({ replies: [quota("43200s")] });
+  const { slept, policy } = recordingPolicy();
+  const parts = await collect(gemini(llm, policy), ASK);
+  assert.deepEqual(slept, []);
+  assert.match(errorOf(parts).message, /the provider asks to wait 12 h, so Loom did not retry$/);
+});

@@ -1,7 +1,7 @@
 // The OpenAI adapter (OpenAI itself and every compatible server): the real SDK, our retries.
 import OpenAI from "openai";
 import type { LanguageModel, ModelInfo, ModelRequest, StreamPart } from "../../core/mod.ts";
-import { type Fault, faultFromSdk } from "../faults.ts";
+import { type Fault, faultFromSdk, retryInfoMs } from "../faults.ts";
 import { type RetryPolicy, streamWithRetries } from "../retry.ts";
 import { createOpenAIConverter, type OpenAIChunk } from "./chunks.ts";
 import { type OpenAIQuirks, toOpenAIRequest } from "./request.ts";
@@ -71,8 +71,15 @@ export function openAIFault(err: unknown): Fault {
     const raw = apiError.error as unknown;
     const inner = Array.isArray(raw) && raw.length === 1 ? raw[0]?.error : undefined;
     const body = (inner !== null && typeof inner === "object" ? inner : raw) as
-      | { type?: string; code?: string | number; message?: string; failed_generation?: unknown }
+      | {
+        type?: string;
+        code?: string | number;
+        message?: string;
+        failed_generation?: unknown;
+        details?: unknown;
+      }
       | undefined;
+    const wait = retryInfoMs(body?.details);
     const code = typeof body?.code === "number" ? body.code : Number(body?.code);
     const word = typeof body?.code === "string" && !Number.isInteger(code) ? body.code : undefined;
     // Groq's own words for a tool call it could not read ("adjust your prompt, see
@@ -86,6 +93,7 @@ export function openAIFault(err: unknown): Fault {
       status: apiError.status ?? (Number.isInteger(code) && code >= 400 ? code : undefined),
       type: apiError.type ?? body?.type ?? undefined,
       ...(word ? { code: word } : {}),
+      ...(wait !== undefined ? { retryAfterMs: wait } : {}),
       message: (word === "tool_use_failed" ? failed : undefined) ?? body?.message ??
         apiError.message,
       headers: apiError.headers,
