@@ -41,6 +41,7 @@ const TABLE: [string, "anthropic" | "openai"][] = [
   ["gemini3_thought_signature", "openai"],
   ["deepseek_reasoner_tools", "openai"],
   ["openrouter_gemini3_reasoning_details", "openai"],
+  ["mistral_magistral_thinking", "openai"],
 ];
 
 for (const [name, api] of TABLE) {
@@ -87,6 +88,7 @@ for (
     ["anthropic_thinking_tools", "anthropic"],
     ["openai_parallel_tools", "openai"],
     ["ollama_index_zero", "openai"],
+    ["mistral_magistral_thinking", "openai"],
   ]
 ) {
   Deno.test(`replaying ${name} through the real ${api} SDK gives the converter's golden parts`, async () => {

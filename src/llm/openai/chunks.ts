@@ -15,7 +15,11 @@ interface ChunkUsage {
 export interface OpenAIChunk {
   choices?: {
     delta?: {
-      content?: string | null;
+      /**
+       * Text; Mistral's Magistral sends a list of chunks instead: `{ type: "thinking", thinking:
+       * [...] }` (left out, as other servers' reasoning is from the text) and `{ type: "text" }`.
+       */
+      content?: string | { type?: string; text?: unknown }[] | null;
       /** DeepSeek's (and older vLLM's) reasoning text. */
       reasoning_content?: string | null;
       /** The same under the name vLLM (since it dropped reasoning_content), Ollama and Groq use. */
@@ -158,7 +162,16 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
       const choice = chunk.choices?.[0];
       if (!choice) return parts;
       const delta = choice.delta;
-      if (delta?.content) parts.push({ type: "text-delta", text: delta.content });
+      const content = delta?.content;
+      if (typeof content === "string") {
+        if (content) parts.push({ type: "text-delta", text: content });
+      } else if (Array.isArray(content)) {
+        for (const chunk of content) {
+          if (chunk?.type === "text" && typeof chunk.text === "string" && chunk.text) {
+            parts.push({ type: "text-delta", text: chunk.text });
+          }
+        }
+      }
       // One of the two names; OpenRouter's `reasoning` repeats its reasoning_details' text.
       const thought = delta?.reasoning_content ||
         (delta?.reasoning_details ? undefined : delta?.reasoning);
