@@ -42,6 +42,7 @@ const TABLE: [string, "anthropic" | "openai"][] = [
   ["deepseek_reasoner_tools", "openai"],
   ["openrouter_gemini3_reasoning_details", "openai"],
   ["mistral_magistral_thinking", "openai"],
+  ["vllm_inline_think", "openai"],
 ];
 
 for (const [name, api] of TABLE) {

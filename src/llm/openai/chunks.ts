@@ -2,6 +2,7 @@
 import type { FinishReason, StreamPart, Usage } from "../../core/mod.ts";
 import type { Converter } from "../retry.ts";
 import { endToolCall } from "../tool_args.ts";
+import { ThinkTags } from "./think_tags.ts";
 
 interface ChunkUsage {
   prompt_tokens?: number;
@@ -105,6 +106,17 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
   let reasoning = "";
   /** OpenRouter's reasoning details, put together (see addDetail); kept the same way. */
   const details: Record<string, unknown>[] = [];
+  /** A leading `<think>` block in the text is reasoning too. */
+  const tags = new ThinkTags();
+
+  function shown(text: string, parts: StreamPart[]): void {
+    const visible = tags.push(text);
+    if (visible) parts.push({ type: "text-delta", text: visible });
+    if (tags.reasoning) {
+      reasoning += tags.reasoning;
+      tags.reasoning = "";
+    }
+  }
 
   function closeCalls(): StreamPart[] {
     if (calls.length > 0 && (reasoning !== "" || details.length > 0)) {
@@ -164,11 +176,11 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
       const delta = choice.delta;
       const content = delta?.content;
       if (typeof content === "string") {
-        if (content) parts.push({ type: "text-delta", text: content });
+        if (content) shown(content, parts);
       } else if (Array.isArray(content)) {
         for (const chunk of content) {
           if (chunk?.type === "text" && typeof chunk.text === "string" && chunk.text) {
-            parts.push({ type: "text-delta", text: chunk.text });
+            shown(chunk.text, parts);
           }
         }
       }
@@ -202,6 +214,10 @@ export function createOpenAIConverter(): Converter<OpenAIChunk> {
       }
       if (choice.finish_reason) {
         finish = choice.finish_reason;
+        const held = tags.end();
+        if (held) parts.push({ type: "text-delta", text: held });
+        reasoning += tags.reasoning;
+        tags.reasoning = "";
         parts.push(...closeCalls());
       }
       return parts;
