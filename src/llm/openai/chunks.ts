@@ -17,8 +17,8 @@ export interface OpenAIChunk {
   choices?: {
     delta?: {
       /**
-       * Text; Mistral's Magistral sends a list of chunks instead: `{ type: "thinking", thinking:
-       * [...] }` (left out, as other servers' reasoning is from the text) and `{ type: "text" }`.
+       * Text. Mistral's Magistral sends a list of chunks instead: `{ type: "thinking", thinking:
+       * [...] }`, which is left out, and `{ type: "text", text }`, which is the text.
        */
       content?: string | { type?: string; text?: unknown }[] | null;
       /** DeepSeek's (and older vLLM's) reasoning text. */
