@@ -4,7 +4,13 @@ import { createAnthropicModel } from "./anthropic/model.ts";
 import { lookupModel, type ModelOverride } from "./catalog.ts";
 import { parseModelId } from "./model_id.ts";
 import { createOpenAIModel } from "./openai/model.ts";
-import { type ProviderSettings, resolveProvider, unreachableAdvice } from "./providers.ts";
+import {
+  isSelfHosted,
+  type ProviderSettings,
+  type ResolvedProvider,
+  resolveProvider,
+  unreachableAdvice,
+} from "./providers.ts";
 import type { RetryPolicy } from "./retry.ts";
 
 /** The parts of LoomConfig the provider layer reads (structural, so llm need not import config). */
@@ -22,6 +28,24 @@ export interface CreateModelOptions {
   retry?: RetryPolicy;
   /** Hears warnings such as an unknown model running on conservative defaults. */
   onWarning?: (message: string) => void;
+}
+
+/** How long a hosted model's stream may stay silent before the call is given up and retried. */
+export const IDLE_TIMEOUT_MS = 120_000;
+/** The same for a model that reasons before it writes, or a server on the person's own machine. */
+export const PATIENT_IDLE_TIMEOUT_MS = 600_000;
+
+/**
+ * How long a stream may stay silent. A model that reasons before it writes (gpt-5, o3) streams
+ * nothing while it does, minutes at a time on a hard question, and a server of the person's own
+ * can spend minutes reading a long prompt on a CPU before its first token: both get ten minutes,
+ * where two would abort (and pay again for) healthy calls.
+ */
+export function idleTimeoutFor(
+  info: { reasoning?: boolean },
+  resolved: ResolvedProvider,
+): number {
+  return info.reasoning || isSelfHosted(resolved) ? PATIENT_IDLE_TIMEOUT_MS : IDLE_TIMEOUT_MS;
 }
 
 /**
@@ -46,7 +70,7 @@ export function createModel(modelString: string, options: CreateModelOptions): L
     keyEnv: resolved.authToken ? resolved.spec.authTokenEnv : resolved.spec.apiKeyEnv,
     unreachableAdvice: unreachableAdvice(resolved),
     fetch: options.fetch,
-    retry: options.retry,
+    retry: { idleTimeoutMs: idleTimeoutFor(info, resolved), ...options.retry },
   };
   const spec = resolved.spec;
   const model = spec.api === "anthropic"

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { isLoomError } from "../core/mod.ts";
 import { collect, reply, startFakeLlm } from "../../tests/_lib/fake_llm.ts";
 import { catalogIds, createModel, lookupModel, parseModelId, resolveProvider } from "./mod.ts";
+import { IDLE_TIMEOUT_MS, idleTimeoutFor, PATIENT_IDLE_TIMEOUT_MS } from "./create.ts";
 
 function throwsLoom(fn: () => unknown, code: string, message: string): void {
   assert.throws(fn, (err) => isLoomError(err) && err.code === code && err.message === message);
@@ -116,4 +117,29 @@ Deno.test("ANTHROPIC_BASE_URL passed in env sends the real SDK's requests there"
   assert.equal(llm.requests.length, 1);
   assert.equal(llm.requests[0].body.model, "claude-haiku-4-5");
   assert.deepEqual(model.capabilities, { tools: true, images: true, promptCaching: true });
+});
+
+Deno.test("a model that reasons before it writes, or a server of the person's own, gets ten minutes of silence; others two", () => {
+  const settings = {
+    lab: { base_url: "http://192.168.1.5:8000/v1" },
+    box: { base_url: "http://localhost:8080/v1" },
+    corp: { base_url: "https://llm.corp.example/v1" },
+  };
+  const env = { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k", GROQ_API_KEY: "k" };
+  const table: [string, number][] = [
+    ["anthropic:claude-sonnet-4-6", IDLE_TIMEOUT_MS],
+    ["groq:llama-3.3-70b-versatile", IDLE_TIMEOUT_MS],
+    ["corp:big", IDLE_TIMEOUT_MS],
+    ["openai:gpt-5", PATIENT_IDLE_TIMEOUT_MS],
+    ["openai:o3", PATIENT_IDLE_TIMEOUT_MS],
+    ["ollama:qwen3-coder", PATIENT_IDLE_TIMEOUT_MS],
+    ["lab:devstral", PATIENT_IDLE_TIMEOUT_MS],
+    ["box:qwen", PATIENT_IDLE_TIMEOUT_MS],
+  ];
+  for (const [model, expected] of table) {
+    const id = parseModelId(model);
+    const info = lookupModel(id);
+    const resolved = resolveProvider(info.id, id.provider, env, settings);
+    assert.equal(idleTimeoutFor(info, resolved), expected, model);
+  }
 });

@@ -205,6 +205,23 @@ export function unreachableAdvice(resolved: ResolvedProvider): string {
   return `check the network or ${baseURLEnv ?? `[providers.${name}] base_url`}`;
 }
 
+/**
+ * True for a server the person runs: a built-in local one, or their own at a loopback or private
+ * address (a machine on their network).
+ */
+export function isSelfHosted(resolved: ResolvedProvider): boolean {
+  if (resolved.spec.local) return true;
+  if (Object.hasOwn(PROVIDERS, resolved.spec.name)) return false;
+  if (isLoopback(resolved.baseURL)) return true;
+  try {
+    return /^(10\.\d+|192\.168|172\.(1[6-9]|2\d|3[01]))\.\d+\.\d+$|\.local$/i.test(
+      new URL(resolved.baseURL).hostname,
+    );
+  } catch {
+    return false;
+  }
+}
+
 function isLoopback(url: string): boolean {
   try {
     return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(new URL(url).hostname);
