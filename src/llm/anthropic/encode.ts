@@ -3,6 +3,7 @@
 // call serialises only what is new and copies the rest from cache.
 import { wellFormedJson } from "../../core/mod.ts";
 import type { Message, ModelInfo, ModelRequest, ToolDefinition } from "../../core/mod.ts";
+import { join, lengthOf, sameChunks } from "./byte_chunks.ts";
 import { blockTexts, type SentMessage } from "./request.ts";
 
 type Role = "user" | "assistant";
@@ -377,27 +378,4 @@ function cached(slot: Cached, text: string): Uint8Array {
  */
 function headOf(converted: Converted): Uint8Array {
   return converted.head ??= converted.bytes.subarray(0, converted.bytes.length - 1);
-}
-
-function lengthOf(chunks: Uint8Array[]): number {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  return length;
-}
-
-/** True when both lists hold the same chunk objects in the same order. */
-function sameChunks(a: Uint8Array[], b: Uint8Array[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Copies `chunks` from index `from` into `into`, starting at byte `at`. */
-function join(chunks: Uint8Array[], into: Uint8Array, from: number, at: number): Uint8Array {
-  for (let i = from; i < chunks.length; i++) {
-    into.set(chunks[i], at);
-    at += chunks[i].length;
-  }
-  return into;
 }
