@@ -74,7 +74,6 @@ const BILLING = /credit balance is too low|insufficient_quota|insufficient balan
 /** Mistral's API (and servers running its chat template) refusing another API's tool call ids. */
 const MISTRAL_IDS = /tool call id .{0,200}must be a-z, A-Z, 0-9, with a length of 9/i;
 
-/** Refusals of a request's shape that one `[providers.NAME]` setting fixes: [refused, why, fix]. */
 /** A refused key in a 400's words (Gemini's "API key not valid", API_KEY_INVALID). */
 const BAD_KEY = /api[ _]key not valid|api_key_invalid|invalid api[ _]key/i;
 
@@ -82,6 +81,7 @@ const BAD_KEY = /api[ _]key not valid|api_key_invalid|invalid api[ _]key/i;
 const MISSING_THINKING =
   /content\[\]\.thinking`? in the thinking mode must be passed back|missing thinking block/i;
 
+/** Refusals of a request's shape that one `[providers.NAME]` setting fixes: [refused, why, fix]. */
 const SETTING_FIXES: [(status: number, message: string) => boolean, string, string][] = [
   [
     (status, message) => (status === 400 || status === 422) && /stream_options/.test(message),
