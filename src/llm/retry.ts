@@ -33,12 +33,22 @@ export interface Attempt<E> {
   keyEnv?: string;
   /** Where the provider lives, named when it cannot be reached. */
   endpoint?: Endpoint;
-  open(signal: AbortSignal): Promise<AsyncIterable<E>>;
+  /**
+   * Sends the request. `previous`, on a retry: how the attempt before failed, and its converter
+   * (what it made of the events that came).
+   */
+  open(signal: AbortSignal, previous?: PreviousAttempt<E>): Promise<AsyncIterable<E>>;
   converter(): Converter<E>;
   /** Maps an SDK error to a fault. */
   toFault(err: unknown): Fault;
   /** Called once the stream is over, however it ended (the request bytes may be reused). */
   settled?(): void;
+}
+
+/** The attempt before a retry: its fault and its converter. */
+export interface PreviousAttempt<E> {
+  fault: Fault;
+  converter: Converter<E>;
 }
 
 /** A fault raised inside the loop (timeouts, short streams) rather than by an SDK. */
@@ -98,6 +108,8 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart>, PushablePa
   #current: Current<E> | undefined;
   /** Output reached the caller: no retry after that. */
   #emitted = false;
+  /** The last attempt that failed (passed to the next one's `open`). */
+  #previous: PreviousAttempt<E> | undefined;
   #onAbort = () => this.#current?.ctl.abort(this.#signal?.reason);
 
   constructor(attempt: Attempt<E>, policy: RetryPolicy, signal: AbortSignal | undefined) {
@@ -202,7 +214,7 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart>, PushablePa
     };
     this.#current = current;
     current.watch.wait();
-    const events = await this.#attempt.open(ctl.signal);
+    const events = await this.#attempt.open(ctl.signal, this.#previous);
     current.events = events[Symbol.asyncIterator]();
     return current;
   }
@@ -221,6 +233,7 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart>, PushablePa
   /** An attempt failed: an error part, or a retry part and a delay before the next attempt. */
   #fail(err: unknown): void {
     const timedOut = this.#current?.timedOut ?? false;
+    const converter = this.#current?.converter;
     this.#endAttempt(true);
     const fault: Fault = this.#signal?.aborted
       ? { kind: "abort", message: "" }
@@ -229,6 +242,7 @@ class RetryingStream<E> implements AsyncIterableIterator<StreamPart>, PushablePa
       : err instanceof FaultError
       ? err.fault
       : this.#attempt.toFault(err);
+    this.#previous = converter && { fault, converter };
     const attempt = this.#attempt;
     const verdict = judgeFault(fault, attempt.modelId, attempt.keyEnv, attempt.endpoint);
     const n = this.#failures++;

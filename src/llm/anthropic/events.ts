@@ -66,7 +66,11 @@ const NONE: readonly StreamPart[] = [];
  * (see ThinkingFields): a compatible server in thinking mode (DeepSeek's and Kimi's Anthropic
  * endpoints) refuses the next request without them, and only that server may get them back.
  */
-export function createAnthropicConverter(origin?: string): Converter<AnthropicEvent> {
+export function createAnthropicConverter(
+  origin?: string,
+): Converter<AnthropicEvent> & { readonly events: number } {
+  /** Events seen: none at all, on a stream that ended, is a server the SDK could not read. */
+  let events = 0;
   const tools = new Map<number, { id: string; name: string; args: string; whole: string }>();
   /**
    * Thinking blocks being streamed, by index (made at the first: most replies have none), and
@@ -99,7 +103,11 @@ export function createAnthropicConverter(origin?: string): Converter<AnthropicEv
   }
 
   return {
+    get events() {
+      return events;
+    },
     push(event) {
+      events++;
       const index = event.index ?? 0;
       switch (event.type) {
         case "message_start":

@@ -4,6 +4,7 @@ import type { LanguageModel, ModelInfo, ModelRequest, StreamPart } from "../../c
 import { type Fault, faultFromSdk } from "../faults.ts";
 import { type RetryPolicy, streamWithRetries } from "../retry.ts";
 import { AnthropicEncoder } from "./encode.ts";
+import { namingEvents } from "./event_names.ts";
 import { type AnthropicEvent, createAnthropicConverter } from "./events.ts";
 
 /** What the Anthropic adapter needs; nothing is read from the environment. */
@@ -23,18 +24,25 @@ export interface AnthropicModelOptions {
 
 /** A LanguageModel on Anthropic's Messages API, with prompt caching. */
 export function createAnthropicModel(options: AnthropicModelOptions): LanguageModel {
-  const client = new Anthropic({
-    apiKey: options.authToken ? null : options.apiKey ?? "no-key",
-    authToken: options.authToken ?? null,
-    webhookKey: null,
-    baseURL: options.baseURL,
-    maxRetries: 0,
-    // Failures reach the caller as error parts; the SDK must not also print them.
-    logLevel: "off",
-    // Our idle timeout governs; the SDK's would also cut long healthy streams.
-    timeout: 60 * 60 * 1000,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  const sdk = (fetch?: typeof globalThis.fetch) =>
+    new Anthropic({
+      apiKey: options.authToken ? null : options.apiKey ?? "no-key",
+      authToken: options.authToken ?? null,
+      webhookKey: null,
+      baseURL: options.baseURL,
+      maxRetries: 0,
+      // Failures reach the caller as error parts; the SDK must not also print them.
+      logLevel: "off",
+      // Our idle timeout governs; the SDK's would also cut long healthy streams.
+      timeout: 60 * 60 * 1000,
+      ...(fetch ? { fetch } : {}),
+    });
+  let client = sdk(options.fetch);
+  /**
+   * Whether event streams are read through namingEvents: from the first stream that ended with
+   * no event the SDK could read (a server that leaves out SSE `event:` lines), and on.
+   */
+  let naming = false;
   // Thinking blocks go back only to the server that sent them (see createAnthropicConverter).
   const origin = options.baseURL.replace(/\/+$/, "");
   const encoder = new AnthropicEncoder(origin);
@@ -60,7 +68,14 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
           converter,
           toFault: anthropicFault,
           settled: release,
-          open(attemptSignal) {
+          open(attemptSignal, previous) {
+            if (
+              !naming && previous?.fault.kind === "incomplete" &&
+              (previous.converter as ReturnType<typeof converter>).events === 0
+            ) {
+              naming = true;
+              client = sdk(namingEvents(options.fetch ?? fetch));
+            }
             // `messages.create` with a ready body: the SDK's generic POST, streamed the same way.
             // Its promise as it is: an async wrapper would cost a turn of the microtask queue.
             return client.post("/v1/messages", {

@@ -154,3 +154,31 @@ Deno.test("with ANTHROPIC_AUTH_TOKEN the request carries it as a bearer token an
   assert.equal(headers["authorization"], "Bearer gateway-token");
   assert.doesNotMatch(JSON.stringify(headers), /sk-ant-must-not-leave/);
 });
+
+Deno.test("a server that leaves out SSE event lines is read after the first reply comes to nothing, and from then on", async () => {
+  const frames = (text: string) =>
+    [
+      { type: "message_start", message: { usage: { input_tokens: 5, output_tokens: 1 } } },
+      { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } },
+      { type: "content_block_stop", index: 0 },
+      { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 3 } },
+      { type: "message_stop" },
+    ].map((event) => `data: ${JSON.stringify(event)}\n\n`).join("");
+  await using llm = await startFakeLlm({
+    replies: [reply.raw(frames("lost")), reply.raw(frames("Hello.")), reply.raw(frames("Again."))],
+  });
+  const model = createModel("proxy:claude-sonnet-4-6", {
+    env: { PROXY_KEY: "k" },
+    config: {
+      providers: { proxy: { base_url: llm.url, api: "anthropic", api_key_env: "PROXY_KEY" } },
+    },
+    retry: { sleep: () => Promise.resolve() },
+  });
+  const ask = { messages: [{ role: "user" as const, content: "hi" }] };
+  const first = await collect(model, ask);
+  assert.equal(textOf(first), "Hello.");
+  assert.deepEqual(first.filter((p) => p.type === "retry").length, 1);
+  assert.equal(textOf(await collect(model, ask)), "Again.");
+  assert.equal(llm.requests.length, 3);
+});
