@@ -27,19 +27,23 @@ export function namingEvents(inner: typeof fetch): typeof fetch {
   };
 }
 
-/** Frames end at a blank line, in any of the three line endings SSE allows. */
-const FRAME_END = /\r\n\r\n|\n\n|\r\r/;
-
 function namedFrames(): TransformStream<string, string> {
   let held = "";
+  // Frames end at a blank line, in any of the three line endings SSE allows. The search starts
+  // where the last one stopped (less the end's length), so a long frame is not scanned anew
+  // with each piece of it.
+  const frameEnd = /\r\n\r\n|\n\n|\r\r/g;
+  let from = 0;
   return new TransformStream({
     transform(text, controller) {
       held += text;
-      for (let end = held.search(FRAME_END); end !== -1; end = held.search(FRAME_END)) {
-        const separator = held.startsWith("\r\n", end) ? 4 : 2;
-        controller.enqueue(named(held.slice(0, end)) + held.slice(end, end + separator));
-        held = held.slice(end + separator);
+      frameEnd.lastIndex = from;
+      for (let end = frameEnd.exec(held); end !== null; end = frameEnd.exec(held)) {
+        controller.enqueue(named(held.slice(0, end.index)) + end[0]);
+        held = held.slice(end.index + end[0].length);
+        frameEnd.lastIndex = 0;
       }
+      from = Math.max(0, held.length - 3);
     },
     flush(controller) {
       if (held) controller.enqueue(named(held));

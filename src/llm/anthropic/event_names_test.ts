@@ -44,3 +44,12 @@ Deno.test("named frames, comments, pings and data that is not an event pass as t
     'data: {"type":"x"}\n\n',
   );
 });
+
+Deno.test("frames sent a character at a time, CRLF ends straddling pieces, come out whole", async () => {
+  const start = '{"type":"message_start","message":{}}';
+  const stream = `data: ${start}\r\n\r\ndata: {"type":"message_stop"}\r\n\r\n`;
+  assert.equal(
+    await named([...stream]),
+    `event: message_start\ndata: ${start}\r\n\r\nevent: message_stop\ndata: {"type":"message_stop"}\r\n\r\n`,
+  );
+});
