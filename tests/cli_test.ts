@@ -3,12 +3,9 @@ import { existsSync } from "node:fs";
 import { runLoom } from "./_lib/cli.ts";
 import { createTempProject } from "./_lib/project.ts";
 import { startPty } from "./_lib/pty.ts";
+import { denoDir, tempHome } from "./_lib/home.ts";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
-
-async function tempHome(): Promise<string> {
-  return await Deno.realPath(await Deno.makeTempDir({ prefix: "loom-home-" }));
-}
 
 Deno.test("loom --version and --help print and exit 0; an unknown command exits 2", async () => {
   await using project = await createTempProject();
@@ -286,7 +283,7 @@ Deno.test("an unknown tool name suggests the nearest one", async () => {
 
 Deno.test("loom tool on a terminal: a person's no is final, without the rule explanation meant for prompts nobody could answer", async () => {
   await using project = await createTempProject({});
-  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const home = await tempHome();
   try {
     await using pty = await startPty(
       [
@@ -301,7 +298,13 @@ Deno.test("loom tool on a terminal: a person's no is final, without the rule exp
       ],
       {
         cwd: project.root,
-        env: { NO_COLOR: "1", HOME: home, LOOM_HOME: home, LOOM_SANDBOX_MODE: "off" },
+        env: {
+          NO_COLOR: "1",
+          HOME: home,
+          DENO_DIR: denoDir(),
+          LOOM_HOME: home,
+          LOOM_SANDBOX_MODE: "off",
+        },
       },
     );
     await pty.waitFor(/\[N\] no:/);
@@ -319,7 +322,7 @@ Deno.test("loom tool on a terminal: a person's no is final, without the rule exp
 
 Deno.test("a misspelt config key is a warning from loom tool and a problem in loom doctor", async () => {
   await using project = await createTempProject({ ".loom.toml": "[shell]\ntimout_seconds = 5\n" });
-  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const home = await tempHome();
   try {
     const tool = await runLoom(["tool", "directory_list", "{}"], { cwd: project.root, home });
     assert.equal(tool.code, 0, tool.stderr);

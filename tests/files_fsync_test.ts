@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createProjectAndHome } from "./_lib/project.ts";
+import { denoDir } from "./_lib/home.ts";
 
 // `[files] fsync` decides whether a write is flushed before it is reported done. What reaches the
 // kernel is the only honest witness, so `loom tool` runs under strace and the calls are read back.
@@ -42,7 +43,7 @@ async function tracedTool(
       "--yes",
     ],
     cwd: root,
-    env: { NO_COLOR: "1", LOOM_HOME: join(home, ".loom"), HOME: home, ...env },
+    env: { NO_COLOR: "1", LOOM_HOME: join(home, ".loom"), HOME: home, DENO_DIR: denoDir(), ...env },
     stdin: "null",
   }).output();
   const calls = (await Deno.readTextFile(log)).split("\n")

@@ -5,10 +5,7 @@ import { runLoom } from "./_lib/cli.ts";
 import { type RecordedRequest, reply, startFakeLlm } from "./_lib/fake_llm.ts";
 import { kindOf, scriptedAgent, sentText } from "./_lib/agent_script.ts";
 import { createTempProject } from "./_lib/project.ts";
-
-async function tempHome(): Promise<string> {
-  return await Deno.realPath(await Deno.makeTempDir({ prefix: "loom-home-" }));
-}
+import { tempHome } from "./_lib/home.ts";
 
 const turns = (requests: RecordedRequest[]) => requests.filter((r) => kindOf(r) === "turn");
 

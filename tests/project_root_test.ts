@@ -7,12 +7,9 @@ import { fileURLToPath } from "node:url";
 import { runLoom } from "./_lib/cli.ts";
 import type { CliRun } from "./_lib/cli.ts";
 import { createTempProject } from "./_lib/project.ts";
+import { denoDir, tempHome } from "./_lib/home.ts";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "main.ts");
-
-async function tempHome(): Promise<string> {
-  return await Deno.realPath(await Deno.makeTempDir({ prefix: "loom-home-" }));
-}
 
 /** No stack trace and no "internal error": only Loom's own sentence reached the person. */
 function assertClean(run: CliRun): void {
@@ -93,7 +90,13 @@ async function runReadOnly(project: string, args: string[], home: string): Promi
     ],
     cwd: project,
     // bwrap mode: without it a missing sandbox would skip the `.loom/` step this file tests.
-    env: { NO_COLOR: "1", LOOM_HOME: home, HOME: home, LOOM_SANDBOX_MODE: "bwrap" },
+    env: {
+      NO_COLOR: "1",
+      LOOM_HOME: home,
+      HOME: home,
+      DENO_DIR: denoDir(),
+      LOOM_SANDBOX_MODE: "bwrap",
+    },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

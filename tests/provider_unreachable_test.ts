@@ -5,13 +5,10 @@ import { runLoom } from "./_lib/cli.ts";
 import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 import { scriptedAgent } from "./_lib/agent_script.ts";
 import { createTempProject } from "./_lib/project.ts";
+import { tempHome } from "./_lib/home.ts";
 
 /** Far above a prompt failure, well below the 21 s five backed-off attempts took. */
 const DEADLINE_MS = 15_000;
-
-async function tempHome(): Promise<string> {
-  return await Deno.realPath(await Deno.makeTempDir({ prefix: "loom-home-" }));
-}
 
 /** A base URL on 127.0.0.1 where nothing listens: a port that was free a moment ago. */
 function closedBaseURL(): string {

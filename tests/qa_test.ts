@@ -5,12 +5,9 @@ import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 import { scriptedAgent } from "./_lib/agent_script.ts";
 import { createTempProject } from "./_lib/project.ts";
 import { startPty } from "./_lib/pty.ts";
+import { denoDir, tempHome } from "./_lib/home.ts";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
-
-async function tempHome(): Promise<string> {
-  return await Deno.realPath(await Deno.makeTempDir({ prefix: "loom-home-" }));
-}
 
 Deno.test("loom -p reports a misspelt config key instead of ignoring it in silence", async () => {
   await using llm = await startFakeLlm({ fallback: scriptedAgent([reply.text("Hi.")]) });
@@ -36,7 +33,7 @@ Deno.test("loom -p stops quietly when the reader of its output goes away", async
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", MAIN, "-p", "hi", "--output-format", "stream-json"],
     cwd: project.root,
-    env: { ...llm.env(), NO_COLOR: "1", LOOM_HOME: home, HOME: home },
+    env: { ...llm.env(), NO_COLOR: "1", LOOM_HOME: home, HOME: home, DENO_DIR: denoDir() },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -91,7 +88,14 @@ Deno.test("/permissions mentions trust only when rules are waiting for it", asyn
       cols: 100,
       rows: 30,
       cwd: project.root,
-      env: { ...llm.env(), HOME: home, LOOM_HOME: home, LOOM_SANDBOX_MODE: "off", NO_COLOR: "1" },
+      env: {
+        ...llm.env(),
+        HOME: home,
+        DENO_DIR: denoDir(),
+        LOOM_HOME: home,
+        LOOM_SANDBOX_MODE: "off",
+        NO_COLOR: "1",
+      },
     });
     await pty.waitFor(/›/);
     await pty.type("/permissions");
@@ -110,7 +114,7 @@ Deno.test("a command whose reader goes away mid-output exits quietly, not with a
   await using project = await createTempProject({
     "big.txt": "x".repeat(100).concat("\n").repeat(1900),
   });
-  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const home = await tempHome();
   const main = new URL("../src/main.ts", import.meta.url).pathname;
   const call = `tool file_read '{"path":"big.txt"}'`;
   const script =
@@ -118,7 +122,7 @@ Deno.test("a command whose reader goes away mid-output exits quietly, not with a
   const out = await new Deno.Command("bash", {
     args: ["-c", script],
     cwd: project.root,
-    env: { NO_COLOR: "1", LOOM_HOME: home, HOME: home },
+    env: { NO_COLOR: "1", LOOM_HOME: home, HOME: home, DENO_DIR: denoDir() },
     stdin: "null",
   }).output();
   const stderr = new TextDecoder().decode(out.stderr);

@@ -7,6 +7,7 @@ import { kindOf } from "./_lib/agent_script.ts";
 import { createTempProject } from "./_lib/project.ts";
 import { holdSession } from "./_lib/session_holder.ts";
 import { DatabaseSync } from "node:sqlite";
+import { tempHome } from "./_lib/home.ts";
 
 Deno.test("loom sessions lists, shows and removes sessions with their titles, models and costs", async () => {
   const titles = ["Greeting the assistant", "Asking about kiwis"];
@@ -16,7 +17,7 @@ Deno.test("loom sessions lists, shows and removes sessions with their titles, mo
       reply.text((kindOf(request) === "title" ? titles : answers).shift() ?? "(none)"),
   });
   await using project = await createTempProject();
-  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const home = await tempHome();
   const env = llm.env();
   const ids: string[] = [];
   for (const question of ["say hello", "what is a kiwi?"]) {
@@ -73,7 +74,7 @@ Deno.test("loom sessions lists, shows and removes sessions with their titles, mo
 
 Deno.test("loom sessions on a project without sessions says how to start one", async () => {
   await using project = await createTempProject();
-  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const home = await tempHome();
   const run = await runLoom(["sessions"], { cwd: project.root, home });
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, "No sessions yet; start one with 'loom'\n");
@@ -143,7 +144,7 @@ async function greetedSession() {
       reply.text(kindOf(request) === "title" ? "Greeting" : answers.shift() ?? "(none)"),
   });
   const project = await createTempProject();
-  const home = await Deno.makeTempDir({ prefix: "loom-home-" });
+  const home = await tempHome();
   const opts = { cwd: project.root, home, env: llm.env() };
   const first = await runLoom(["-p", "say hello", "--output-format", "json"], opts);
   assert.equal(first.code, 0, first.stderr);

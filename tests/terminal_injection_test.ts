@@ -17,6 +17,7 @@ import { reply, startFakeLlm } from "./_lib/fake_llm.ts";
 import { scriptedAgent } from "./_lib/agent_script.ts";
 import { createTempProject } from "./_lib/project.ts";
 import { startLoom, startPty } from "./_lib/pty.ts";
+import { denoDir, tempHome } from "./_lib/home.ts";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 
@@ -197,7 +198,7 @@ Deno.test("loom -p on a terminal shows a hostile answer as text, and piped it st
     }),
   });
   await using project = await createTempProject();
-  const home = await Deno.realPath(await Deno.makeTempDir({ prefix: "loom-home-" }));
+  const home = await tempHome();
   try {
     {
       await using pty = await startPty(
@@ -205,7 +206,7 @@ Deno.test("loom -p on a terminal shows a hostile answer as text, and piped it st
         {
           cols: 160,
           cwd: project.root,
-          env: { ...llm.env(), HOME: home, LOOM_HOME: home, NO_COLOR: "1" },
+          env: { ...llm.env(), HOME: home, DENO_DIR: denoDir(), LOOM_HOME: home, NO_COLOR: "1" },
         },
       );
       assert.equal(await pty.waitForExit({ timeoutMs: 20_000 }), 0);
@@ -232,7 +233,7 @@ Deno.test("loom -p on a terminal shows a hostile answer as text, and piped it st
 
 Deno.test("loom graph shows node titles and bodies written with escapes as text", async () => {
   await using project = await createTempProject({}, { git: true });
-  const home = await Deno.realPath(await Deno.makeTempDir({ prefix: "loom-home-" }));
+  const home = await tempHome();
   try {
     const added = await runLoom(
       ["graph", "add", "goal", "Ship \x1b[2J\x1b]0;pwned\x07it", "--body", "line\x1b[8m hidden"],

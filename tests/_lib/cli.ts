@@ -1,5 +1,6 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { denoDir } from "./home.ts";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "main.ts");
 
@@ -25,7 +26,13 @@ export async function runLoom(
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", MAIN, ...args],
     cwd: options.cwd,
-    env: { NO_COLOR: "1", LOOM_HOME: options.home, HOME: options.home, ...options.env },
+    env: {
+      NO_COLOR: "1",
+      LOOM_HOME: options.home,
+      HOME: options.home,
+      DENO_DIR: denoDir(),
+      ...options.env,
+    },
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",

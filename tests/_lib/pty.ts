@@ -1,6 +1,7 @@
 // Drives a program in a real pseudo-terminal through tmux: start it at a given size, send keys,
 // wait for text on the screen, kill it. Each Pty runs its own tmux server (a private socket),
 // so disposing it never touches anyone else's sessions.
+import { denoDir } from "./home.ts";
 
 /** How to start the program. */
 export interface PtyOptions {
@@ -175,6 +176,7 @@ export async function startLoom(
     env: {
       ...env,
       HOME: home,
+      DENO_DIR: denoDir(),
       LOOM_HOME: home,
       LOOM_SANDBOX_MODE: "off",
       NO_COLOR: options.plain === false ? "" : "1",

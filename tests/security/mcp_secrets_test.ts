@@ -5,6 +5,7 @@ import { HOME_SECRETS } from "../../src/sandbox/bwrap.ts";
 import { createTempProject } from "../_lib/project.ts";
 import { connectStdio, createTempHome, MAIN } from "../_lib/mcp.ts";
 import { HAS_BWRAP } from "../_lib/processes.ts";
+import { denoDir } from "../_lib/home.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 const KEY = "PRIVATE-KEY-MATERIAL";
@@ -28,12 +29,6 @@ async function plantedHome(): Promise<{ path: string } & AsyncDisposable> {
       await Deno.remove(path, { recursive: true }).catch(() => {});
     },
   };
-}
-
-/** Where Deno keeps its cache now: a re-pointed HOME must not move it. */
-function denoDir(): string {
-  return Deno.env.get("DENO_DIR") ??
-    join(Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "/", ".cache"), "deno");
 }
 
 Deno.test("the MCP re-exec flags grant no read on the home's credential paths", async () => {

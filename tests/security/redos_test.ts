@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { createTempProject } from "../_lib/project.ts";
 import { connectStdio, createTempHome, MAIN } from "../_lib/mcp.ts";
+import { denoDir } from "../_lib/home.ts";
 
 /** Far more than the built-in engine needs (well under a second each), far less than V8 would. */
 const DEADLINE_MS = 60_000;
@@ -33,7 +34,13 @@ async function searchWithin(root: string, home: string, args: Record<string, unk
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", MAIN, "tool", "content_search", JSON.stringify(args)],
     cwd: root,
-    env: { NO_COLOR: "1", LOOM_HOME: home, HOME: home, LOOM_SEARCH_ENGINE: "builtin" },
+    env: {
+      NO_COLOR: "1",
+      LOOM_HOME: home,
+      HOME: home,
+      DENO_DIR: denoDir(),
+      LOOM_SEARCH_ENGINE: "builtin",
+    },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
