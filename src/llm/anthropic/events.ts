@@ -68,7 +68,7 @@ const NONE: readonly StreamPart[] = [];
  */
 export function createAnthropicConverter(
   origin?: string,
-): Converter<AnthropicEvent> & { readonly events: number } {
+): Converter<AnthropicEvent> & { seen(): number } {
   /** Events seen: none at all, on a stream that ended, is a server the SDK could not read. */
   let events = 0;
   const tools = new Map<number, { id: string; name: string; args: string; whole: string }>();
@@ -103,9 +103,8 @@ export function createAnthropicConverter(
   }
 
   return {
-    get events() {
-      return events;
-    },
+    /** The events pushed so far (a method, not a getter: an accessor slows every call's lookups). */
+    seen: () => events,
     push(event) {
       events++;
       const index = event.index ?? 0;

@@ -71,7 +71,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
           open(attemptSignal, previous) {
             if (
               !naming && previous?.fault.kind === "incomplete" &&
-              (previous.converter as ReturnType<typeof converter>).events === 0
+              (previous.converter as ReturnType<typeof converter>).seen() === 0
             ) {
               naming = true;
               client = sdk(namingEvents(options.fetch ?? fetch));
