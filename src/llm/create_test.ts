@@ -143,3 +143,39 @@ Deno.test("a model that reasons before it writes, or a server of the person's ow
     assert.equal(idleTimeoutFor(info, resolved), expected, model);
   }
 });
+
+Deno.test("the silence allowed reaches the stream: two minutes in, a hosted model's call is given up and gpt-5's is not", async () => {
+  await using llm = await startFakeLlm();
+  let arrived = 0;
+  let bothArrived!: () => void;
+  const both = new Promise<void>((resolve) => (bothArrived = resolve));
+  const stall = () => {
+    if (++arrived === 2) bothArrived();
+    return reply.hang();
+  };
+  llm.enqueue(stall, stall);
+  const models = ["anthropic:claude-sonnet-4-6", "openai:gpt-5"].map((id) =>
+    createModel(id, { env: llm.env(), retry: { maxRetries: 0 } })
+  );
+  const ask = { messages: [{ role: "user" as const, content: "hi" }] };
+  const reasoning = new AbortController();
+  let reasoningDone = false;
+  const hosted = collect(models[0], ask);
+  const thinking = collect(models[1], ask, reasoning.signal).finally(() => (reasoningDone = true));
+  await both;
+  // Both wait for their headers, silent since they were sent. Three minutes pass, as the idle
+  // watch sees it: its next tick gives up the hosted call alone.
+  const realNow = Date.now;
+  Date.now = () => realNow() + 180_000;
+  try {
+    const last = (await hosted).at(-1);
+    assert.match(last?.type === "error" ? last.error.message : "", /stopped answering/);
+    assert.equal(reasoningDone, false);
+  } finally {
+    Date.now = realNow;
+    reasoning.abort();
+  }
+  // Cancelled by the test, not given up: its ten minutes had not passed.
+  const ended = (await thinking).at(-1);
+  assert.equal(ended?.type === "error" ? ended.error.code : ended?.type, "CANCELLED");
+});

@@ -78,7 +78,20 @@ export function startFakeLlm(
   const open = new Set<ReadableStreamDefaultController<Uint8Array>>();
   const encoder = new TextEncoder();
 
-  function handle(req: Request, text: string, receivedAt: number): Response {
+  /** Requests left unanswered (`reply.hang`): each answers once its client goes away. */
+  const hanging = new Set<() => void>();
+  function hang(req: Request): Promise<Response> {
+    return new Promise((resolve) => {
+      const done = () => {
+        hanging.delete(done);
+        resolve(new Response(null, { status: 499 }));
+      };
+      hanging.add(done);
+      req.signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  function handle(req: Request, text: string, receivedAt: number): Response | Promise<Response> {
     const url = new URL(req.url);
     const api = url.pathname === "/v1/messages"
       ? "anthropic"
@@ -110,6 +123,7 @@ export function startFakeLlm(
     }
     if (script.kind === "raw") return stream([script.body]);
     if (script.kind === "raw-error") return json(script.status, script.body);
+    if (script.kind === "hang") return hang(req);
     if (script.kind === "stall") return stream([], { stall: true });
     const message: FakeMessage = script.kind === "cut"
       ? script.reply
@@ -198,6 +212,7 @@ export function startFakeLlm(
   );
   const url = `http://127.0.0.1:${server.addr.port}`;
   const close = async () => {
+    for (const done of [...hanging]) done();
     for (const c of open) {
       try {
         c.close();

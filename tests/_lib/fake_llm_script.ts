@@ -31,6 +31,7 @@ export type FakeReply =
     headers?: Record<string, string>;
   }
   | { kind: "raw-error"; status: number; body: string }
+  | { kind: "hang" }
   | { kind: "stream-error"; type: string; message: string; after: number }
   | { kind: "cut"; reply: FakeMessage; after: number; mode: "close" | "reset" | "stall" }
   | { kind: "malformed"; after: number }
@@ -120,6 +121,8 @@ export const reply = {
   }),
   /** A stream whose event after `after` good ones is not JSON. */
   malformed: (after = 1): FakeReply => ({ kind: "malformed", after }),
+  /** No answer at all, not even headers, until the client gives up. */
+  hang: (): FakeReply => ({ kind: "hang" }),
   /** Headers, then silence until the client gives up. */
   stall: (): FakeReply => ({ kind: "stall" }),
   /** An HTTP error with a body of the server's own shape (Gemini's is an array), sent as is. */
