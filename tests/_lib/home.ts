@@ -1,6 +1,7 @@
 // Homes for the Loom processes tests start. Each is removed when its test file's run ends, and a
 // Loom started there keeps Deno's cache where it is: with HOME moved, every child `deno` would
 // build a cache of its own (some 20 MB) in the home, and compile everything again.
+import { denoDirOf } from "../../src/sandbox/deno_flags.ts";
 
 const homes: string[] = [];
 globalThis.addEventListener("unload", () => {
@@ -22,6 +23,5 @@ export async function tempHome(): Promise<string> {
 
 /** Where Deno keeps its cache now (pass it as DENO_DIR): a re-pointed HOME must not move it. */
 export function denoDir(): string {
-  return Deno.env.get("DENO_DIR") ??
-    `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? ""}/.cache`}/deno`;
+  return denoDirOf(Deno.env.toObject()) ?? "/.cache/deno";
 }
