@@ -159,4 +159,9 @@ export interface LanguageModel {
   readonly capabilities: ModelCapabilities;
   /** Streams one call; failures arrive as a final `error` part, never as a throw. */
   stream(request: ModelRequest, options?: { signal?: AbortSignal }): AsyncIterable<StreamPart>;
+  /**
+   * A copy of this model whose provider answers from a script on this machine: the same adapter
+   * code runs for each call, with no network, key or cost (see agent/warm_up.ts).
+   */
+  rehearsal?(): LanguageModel;
 }

@@ -11,6 +11,7 @@ import {
   resolveProvider,
   unreachableAdvice,
 } from "./providers.ts";
+import { rehearsalFetch } from "./rehearsal.ts";
 import type { RetryPolicy } from "./retry.ts";
 
 /** The parts of LoomConfig the provider layer reads (structural, so llm need not import config). */
@@ -64,35 +65,38 @@ export function createModel(modelString: string, options: CreateModelOptions): L
         `${info.maxOutput} output tokens and no price; set [models."${info.id}"] to correct it`,
     );
   }
-  const common = {
-    info,
-    baseURL: resolved.baseURL,
-    keyEnv: resolved.authToken ? resolved.spec.authTokenEnv : resolved.spec.apiKeyEnv,
-    unreachableAdvice: unreachableAdvice(resolved),
-    fetch: options.fetch,
-    retry: { idleTimeoutMs: idleTimeoutFor(info, resolved), ...options.retry },
-  };
   const spec = resolved.spec;
-  const model = spec.api === "anthropic"
-    ? createAnthropicModel({
-      ...common,
-      ...(resolved.authToken
-        ? { authToken: resolved.authToken }
-        : { apiKey: resolved.apiKey ?? "no-key" }),
-    })
-    : createOpenAIModel({
-      ...common,
-      apiKey: resolved.apiKey,
-      quirks: {
-        maxTokensField: spec.maxTokensField,
-        toolIds: spec.toolCallIds ?? "openai",
-        echoCallFields: spec.echoCallFields,
-        echoReasoning: spec.echoReasoning,
-        echoReasoningDetails: spec.echoReasoningDetails,
-        streamOptions: spec.streamOptions,
-      },
-    });
-  return {
+  const adapter = (fetch: typeof globalThis.fetch | undefined, retry: RetryPolicy) => {
+    const common = {
+      info,
+      baseURL: resolved.baseURL,
+      keyEnv: resolved.authToken ? spec.authTokenEnv : spec.apiKeyEnv,
+      unreachableAdvice: unreachableAdvice(resolved),
+      fetch,
+      retry: { idleTimeoutMs: idleTimeoutFor(info, resolved), ...retry },
+    };
+    return spec.api === "anthropic"
+      ? createAnthropicModel({
+        ...common,
+        ...(resolved.authToken
+          ? { authToken: resolved.authToken }
+          : { apiKey: resolved.apiKey ?? "no-key" }),
+      })
+      : createOpenAIModel({
+        ...common,
+        apiKey: resolved.apiKey,
+        quirks: {
+          maxTokensField: spec.maxTokensField,
+          toolIds: spec.toolCallIds ?? "openai",
+          echoCallFields: spec.echoCallFields,
+          echoReasoning: spec.echoReasoning,
+          echoReasoningDetails: spec.echoReasoningDetails,
+          streamOptions: spec.streamOptions,
+        },
+      });
+  };
+  // One shape for the model and its rehearsal: a rehearsal runs the very code a call runs.
+  const wrap = (model: LanguageModel): LanguageModel => ({
     info,
     capabilities: {
       tools: info.tools,
@@ -100,5 +104,9 @@ export function createModel(modelString: string, options: CreateModelOptions): L
       promptCaching: spec.promptCaching ?? false,
     },
     stream: (request, streamOptions) => model.stream(request, streamOptions),
+  });
+  return {
+    ...wrap(adapter(options.fetch, options.retry ?? {})),
+    rehearsal: () => wrap(adapter(rehearsalFetch(spec.api), { ...options.retry, maxRetries: 0 })),
   };
 }
