@@ -25,6 +25,8 @@ export { DEFAULT_INSTRUCTIONS, renderSystemPrompt } from "./system_prompt.ts";
 export type { EnvironmentFacts, SystemPromptParts } from "./system_prompt.ts";
 export { cleanTitle, fallbackTitle, generateTitle } from "./titles.ts";
 export { openAgentDatabase } from "./database.ts";
+export { WARM_UP_TURNS, warmUp } from "./warm_up.ts";
+export type { WarmUpOptions } from "./warm_up.ts";
 export {
   createSubAgentRunner,
   startSubAgentWorker,

@@ -6,6 +6,7 @@ import {
   createSubAgentRunner,
   openAgentDatabase,
   SessionStore,
+  warmUp,
 } from "../agent/mod.ts";
 import type { LoomConfig } from "../config/schema.ts";
 import type { LanguageModel, PermissionRequest } from "../core/mod.ts";
@@ -67,6 +68,11 @@ export interface AgentSetup extends Disposable {
   model(id: string): LanguageModel;
   /** A new agent on the same host and database: another model, session or a fresh one. */
   reopen(options: { modelId?: string; resume?: string }): Promise<Agent>;
+  /**
+   * Rehearses turns on the current model (see agent/warm_up.ts), for a front end to run while it
+   * waits for the person. Resolves once over, soon after `signal` aborts.
+   */
+  warmUp(signal: AbortSignal): Promise<number>;
 }
 
 /** Resolves "ask" decisions through `ask`, so a denial can carry the person's reason. */
@@ -213,6 +219,7 @@ export async function openAgentSetup(options: AgentSetupOptions): Promise<AgentS
       setup.agent = built;
       return built;
     },
+    warmUp: (signal) => warmUp({ model: current, host, signal }),
     [Symbol.dispose]() {
       try {
         for (const each of agents) each.store.close();
