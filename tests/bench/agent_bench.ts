@@ -8,8 +8,11 @@
 // one append to the session journal, then the SQLite transaction that applies it. Both run inside
 // the wait and are reported on their own line, so nothing is hidden; what the commit points cost
 // on the critical path (queueing, arming) is timed within the overhead.
-// Run: NO_COLOR=1 deno run --allow-all tests/bench/agent_bench.ts [--turns 100]
-import type { AgentEvent } from "../../src/agent/mod.ts";
+// Before the session, the agent warms up as the REPL does while the person types its first message
+// (rehearsed turns on the model's rehearsal, see src/agent/warm_up.ts); `--cold` leaves that out,
+// as for a library caller that does not warm up. The session is otherwise the same.
+// Run: NO_COLOR=1 deno run --allow-all tests/bench/agent_bench.ts [--turns 100] [--cold]
+import { type AgentEvent, warmUp } from "../../src/agent/mod.ts";
 import { SessionJournal } from "../../src/agent/session_journal.ts";
 import type { SessionStore } from "../../src/agent/session_store.ts";
 import type { LanguageModel, ModelRequest, StreamPart } from "../../src/core/mod.ts";
@@ -48,7 +51,8 @@ const clock = { modelMs: 0, serialiseMs: 0, commitMs: 0, journalMs: 0, applyMs: 
 // that held a request back would be hidden in model time, but shows there.
 const posted: number[] = [];
 timeSdk(clock, posted);
-const agent = await t.reopen({ model: timed(t.model("anthropic:claude-sonnet-4-6"), clock) });
+const model = timed(t.model("anthropic:claude-sonnet-4-6"), clock);
+const agent = await t.reopen({ model });
 // The commit points' part on the critical path, timed on the store itself.
 for (const name of ["checkpoint", "checkpointSoon", "waited"] as const) {
   const method = agent.store[name] as (this: SessionStore, ...args: unknown[]) => void;
@@ -93,6 +97,13 @@ interface TurnStats {
   tokensSent: number;
   cacheRead: number;
 }
+// Warming up, as the REPL does before the first turn; its calls are not the session's.
+const cold = Deno.args.includes("--cold");
+const warming = performance.now();
+const rehearsed = cold ? 0 : await warmUp({ model, host: t.host });
+const warmUpMs = performance.now() - warming;
+for (const key of Object.keys(clock) as (keyof typeof clock)[]) clock[key] = 0;
+posted.length = 0;
 const stats: TurnStats[] = [];
 for (let turn = 1; turn <= turns; turn++) {
   const before = { ...clock };
@@ -137,6 +148,12 @@ const fmt = (x: number) => x.toFixed(3);
 console.log(
   `agent benchmark: ${turns} turns, 2 model calls + 1 file_read per turn, ` +
     `fake provider ${inline ? "on the same thread" : "in a Worker"}`,
+);
+console.log(
+  cold
+    ? "cold: no warming up before the session"
+    : `warmed up first: ${rehearsed} rehearsed turns in ${warmUpMs.toFixed(0)} ms (wall time, ` +
+      "before the session, as the REPL does while the person types)",
 );
 for (const turn of [10, 100].filter((n) => n <= turns)) {
   console.log(
