@@ -11,7 +11,7 @@
 // Before the session, the agent warms up as the REPL does while the person types its first message
 // (rehearsed turns on the model's rehearsal, see src/agent/warm_up.ts); `--cold` leaves that out,
 // as for a library caller that does not warm up. The session is otherwise the same.
-// Run: NO_COLOR=1 deno run --allow-all tests/bench/agent_bench.ts [--turns 100] [--cold]
+// Run: NO_COLOR=1 deno run --allow-all tests/bench/agent_bench.ts [--turns 100] [--cold | --warm-turns N]
 import { type AgentEvent, warmUp } from "../../src/agent/mod.ts";
 import { SessionJournal } from "../../src/agent/session_journal.ts";
 import type { SessionStore } from "../../src/agent/session_store.ts";
@@ -100,7 +100,10 @@ interface TurnStats {
 // Warming up, as the REPL does before the first turn; its calls are not the session's.
 const cold = Deno.args.includes("--cold");
 const warming = performance.now();
-const rehearsed = cold ? 0 : await warmUp({ model, host: t.host });
+const warmTurns = Deno.args.includes("--warm-turns")
+  ? Number(Deno.args[Deno.args.indexOf("--warm-turns") + 1])
+  : undefined;
+const rehearsed = cold ? 0 : await warmUp({ model, host: t.host, turns: warmTurns });
 const warmUpMs = performance.now() - warming;
 for (const key of Object.keys(clock) as (keyof typeof clock)[]) clock[key] = 0;
 posted.length = 0;
