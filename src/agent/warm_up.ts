@@ -12,7 +12,6 @@ import type { Tool } from "../tools/define.ts";
 import type { ToolHost } from "../tools/run.ts";
 import type { PermissionEngine } from "../permissions/types.ts";
 import { DatabaseSync } from "node:sqlite";
-import { openDatabase } from "../store/mod.ts";
 import { type Agent, createAgent } from "./agent.ts";
 
 /** What to warm up. */
@@ -39,14 +38,11 @@ export async function warmUp(options: WarmUpOptions): Promise<number> {
   const model = options.model.rehearsal?.();
   if (model === undefined) return 0;
   let done = 0;
-  let dir: string | undefined;
-  let db: DatabaseSync | undefined;
+  // In memory: nothing to leave behind, whenever the process ends. Commits then go to SQLite at
+  // once rather than to a journal first, which the first real turns compile in passing.
+  const db = new DatabaseSync(":memory:");
   let agent: Agent | undefined;
   try {
-    // A database file of its own, so that the session's journal and SQLite's WAL run as they do
-    // for a real session; in memory where no temp directory can be written.
-    dir = await Deno.makeTempDir({ prefix: "loom-rehearsal-" }).catch(() => undefined);
-    db = dir ? openDatabase(`${dir}/rehearsal.db`) : new DatabaseSync(":memory:");
     agent = await createAgent({
       model,
       host: {
@@ -75,10 +71,9 @@ export async function warmUp(options: WarmUpOptions): Promise<number> {
       if (agent?.sessionId) agent.store.release(agent.sessionId);
       agent?.store.close();
     } catch {
-      // The directory goes anyway.
+      // The database goes anyway.
     }
-    db?.close();
-    if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    db.close();
   }
   return done;
 }
