@@ -62,56 +62,58 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   const picker = options.pickSession ? await createLineEditor(io, { keys }) : undefined;
   if (picker && !(await pickSession(setup, picker, write))) return 0;
   write(banner(setup, style, state.architect));
-
-  // While the person types, a few rehearsed turns get the code a turn runs compiled.
+  // While the person types, a few rehearsed turns get the code a turn runs compiled. Leaving
+  // stops them and waits for the one under way.
   const warming = new AbortController();
   const warmed = setup.warmUp(warming.signal);
-  try {
-    while (true) {
-      const result = await editor.read(PROMPT);
-      if (result.type === "interrupt") {
-        write(style.gray("(Ctrl-C again to quit)\n"));
-        continue;
-      }
-      if (result.type === "exit" || result.type === "eof") break;
-      const text = result.text.trim();
-      if (text === "") continue;
-      if (text.startsWith("/")) {
-        try {
-          const out = await registry.run(text, state);
-          // Command output quotes tool results, titles and graph nodes: shown, never run.
-          if (out.text) write(`${safeText(out.text)}\n`);
-          if (out.exit) break;
-        } catch (err) {
-          if (!isLoomError(err)) throw err;
-          write(`${style.red(safeText(err.message))}\n`);
-        }
-        continue;
-      }
-      const notes = state.notes.splice(0);
-      const prompt = notes.length > 0 ? `${notes.join("\n")}\n\n${result.text}` : result.text;
-      view = createTurnView({
-        write,
-        terminal,
-        style,
-        spinner: createSpinner({ write, isTty: terminal.isTty }),
-        diffOf: (path) => setup.checkpoints.takeDiff(path),
-        firstCallNumber: state.calls.length + 1,
-      });
-      // Keys typed during the turn are neither echoed over its output nor lost: they wait in the
-      // terminal for the next prompt. Ctrl-C still cancels the turn.
-      io.setQuiet?.(true);
-      try {
-        await runTurn(state, prompt, view, options.onInterrupt);
-      } finally {
-        io.setQuiet?.(false);
-      }
-      state.calls.push(...view.calls);
-      view = undefined;
+  await using _warming = {
+    [Symbol.asyncDispose]: async () => {
+      warming.abort();
+      await warmed;
+    },
+  };
+
+  while (true) {
+    const result = await editor.read(PROMPT);
+    if (result.type === "interrupt") {
+      write(style.gray("(Ctrl-C again to quit)\n"));
+      continue;
     }
-  } finally {
-    warming.abort();
-    await warmed;
+    if (result.type === "exit" || result.type === "eof") break;
+    const text = result.text.trim();
+    if (text === "") continue;
+    if (text.startsWith("/")) {
+      try {
+        const out = await registry.run(text, state);
+        // Command output quotes tool results, titles and graph nodes: shown, never run.
+        if (out.text) write(`${safeText(out.text)}\n`);
+        if (out.exit) break;
+      } catch (err) {
+        if (!isLoomError(err)) throw err;
+        write(`${style.red(safeText(err.message))}\n`);
+      }
+      continue;
+    }
+    const notes = state.notes.splice(0);
+    const prompt = notes.length > 0 ? `${notes.join("\n")}\n\n${result.text}` : result.text;
+    view = createTurnView({
+      write,
+      terminal,
+      style,
+      spinner: createSpinner({ write, isTty: terminal.isTty }),
+      diffOf: (path) => setup.checkpoints.takeDiff(path),
+      firstCallNumber: state.calls.length + 1,
+    });
+    // Keys typed during the turn are neither echoed over its output nor lost: they wait in the
+    // terminal for the next prompt. Ctrl-C still cancels the turn.
+    io.setQuiet?.(true);
+    try {
+      await runTurn(state, prompt, view, options.onInterrupt);
+    } finally {
+      io.setQuiet?.(false);
+    }
+    state.calls.push(...view.calls);
+    view = undefined;
   }
   write("Bye\n");
   return 0;
