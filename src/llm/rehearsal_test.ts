@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { ModelRequest, StreamPart } from "../core/mod.ts";
+import { collect } from "../../tests/_lib/fake_llm.ts";
 import { createModel } from "./mod.ts";
 
 const TOOLS = [{
@@ -7,14 +8,6 @@ const TOOLS = [{
   description: "A probe.",
   inputSchema: { type: "object", properties: {} },
 }];
-
-async function parts(
-  stream: AsyncIterable<StreamPart>,
-): Promise<StreamPart[]> {
-  const out: StreamPart[] = [];
-  for await (const part of stream) out.push(part);
-  return out;
-}
 
 const text = (ps: StreamPart[]) => ps.map((p) => p.type === "text-delta" ? p.text : "").join("");
 
@@ -43,7 +36,7 @@ for (
       messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Look." }],
       tools: TOOLS,
     };
-    const first = await parts(rehearsal.stream(ask));
+    const first = await collect(rehearsal, ask);
     assert.deepEqual(first.filter((p) => p.type === "error"), []);
     const end = first.find((p) => p.type === "tool-call-end");
     assert.ok(end && end.type === "tool-call-end");
@@ -55,7 +48,7 @@ for (
     const usage = first.find((p) => p.type === "usage");
     assert.ok(usage?.type === "usage" && usage.usage.input > 0);
 
-    const answered = await parts(rehearsal.stream({
+    const answered = await collect(rehearsal, {
       ...ask,
       messages: [
         ...ask.messages,
@@ -65,13 +58,13 @@ for (
         },
         { role: "tool", content: [{ type: "tool_result", toolUseId: end.id, content: "found" }] },
       ],
-    }));
+    });
     assert.equal(text(answered), "Rehearsed: the result is in.");
     assert.equal(answered.some((p) => p.type === "tool-call-start"), false);
     assert.deepEqual(sent, []);
 
     // The model itself still goes through its own fetch.
-    const real = await parts(model.stream(ask));
+    const real = await collect(model, ask);
     assert.equal(real.at(-1)?.type, "error");
     assert.equal(sent.length, 1);
   });
